@@ -1,0 +1,224 @@
+#include "core/encoding.h"
+
+#include <array>
+#include <cstdint>
+
+namespace twin::core {
+namespace {
+
+constexpr std::string_view kBase64Alphabet =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+constexpr std::array<std::int8_t, 256> make_base64_table() {
+  std::array<std::int8_t, 256> table{};
+  for (auto& v : table) v = -1;
+  for (std::size_t i = 0; i < kBase64Alphabet.size(); ++i) {
+    table[static_cast<unsigned char>(kBase64Alphabet[i])] = static_cast<std::int8_t>(i);
+  }
+  return table;
+}
+constexpr auto kBase64Table = make_base64_table();
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+std::string base64_encode(std::string_view bytes) {
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  std::size_t i = 0;
+  auto byte = [&](std::size_t k) { return static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[k])); };
+  for (; i + 3 <= bytes.size(); i += 3) {
+    std::uint32_t n = byte(i) << 16 | byte(i + 1) << 8 | byte(i + 2);
+    out += kBase64Alphabet[n >> 18 & 63];
+    out += kBase64Alphabet[n >> 12 & 63];
+    out += kBase64Alphabet[n >> 6 & 63];
+    out += kBase64Alphabet[n & 63];
+  }
+  std::size_t rest = bytes.size() - i;
+  if (rest == 1) {
+    std::uint32_t n = byte(i) << 16;
+    out += kBase64Alphabet[n >> 18 & 63];
+    out += kBase64Alphabet[n >> 12 & 63];
+    out += "==";
+  } else if (rest == 2) {
+    std::uint32_t n = byte(i) << 16 | byte(i + 1) << 8;
+    out += kBase64Alphabet[n >> 18 & 63];
+    out += kBase64Alphabet[n >> 12 & 63];
+    out += kBase64Alphabet[n >> 6 & 63];
+    out += '=';
+  }
+  return out;
+}
+
+std::optional<std::string> base64_decode(std::string_view text) {
+  if (text.size() % 4 != 0) return std::nullopt;
+  std::string out;
+  out.reserve(text.size() / 4 * 3);
+  for (std::size_t i = 0; i < text.size(); i += 4) {
+    bool last = i + 4 == text.size();
+    int pad = 0;
+    std::uint32_t n = 0;
+    for (std::size_t k = 0; k < 4; ++k) {
+      char c = text[i + k];
+      if (c == '=' && last && k >= 2) {
+        // Padding may only close the final quantum: "xx==" or "xxx=".
+        if (k == 2 && text[i + 3] != '=') return std::nullopt;
+        ++pad;
+        n <<= 6;
+        continue;
+      }
+      if (pad > 0) return std::nullopt;
+      std::int8_t v = kBase64Table[static_cast<unsigned char>(c)];
+      if (v < 0) return std::nullopt;
+      n = n << 6 | static_cast<std::uint32_t>(v);
+    }
+    // Bits that padding drops must be zero, or the text is not canonical base64.
+    if ((pad == 1 && (n & 0xFF) != 0) || (pad == 2 && (n & 0xFFFF) != 0)) return std::nullopt;
+    out += static_cast<char>(n >> 16 & 0xFF);
+    if (pad < 2) out += static_cast<char>(n >> 8 & 0xFF);
+    if (pad < 1) out += static_cast<char>(n & 0xFF);
+  }
+  return out;
+}
+
+std::optional<std::string> form_decode(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '+') {
+      out += ' ';
+    } else if (c == '%') {
+      if (i + 2 >= text.size()) return std::nullopt;
+      int hi = hex_value(text[i + 1]);
+      int lo = hex_value(text[i + 2]);
+      if (hi < 0 || lo < 0) return std::nullopt;
+      out += static_cast<char>(hi << 4 | lo);
+      i += 2;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string url_encode(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    auto u = static_cast<unsigned char>(c);
+    bool unreserved = (u >= 'A' && u <= 'Z') || (u >= 'a' && u <= 'z') || (u >= '0' && u <= '9') ||
+                      u == '-' || u == '.' || u == '_' || u == '~';
+    if (unreserved) {
+      out += c;
+    } else {
+      out += '%';
+      out += kHex[u >> 4];
+      out += kHex[u & 15];
+    }
+  }
+  return out;
+}
+
+std::optional<std::vector<FormField>> parse_form(std::string_view body, std::string* error) {
+  std::vector<FormField> fields;
+  while (!body.empty()) {
+    std::size_t amp = body.find('&');
+    std::string_view segment = body.substr(0, amp);
+    body = amp == std::string_view::npos ? std::string_view{} : body.substr(amp + 1);
+    if (segment.empty()) continue;
+    std::size_t eq = segment.find('=');
+    std::string_view raw_name = segment.substr(0, eq);
+    std::string_view raw_value =
+        eq == std::string_view::npos ? std::string_view{} : segment.substr(eq + 1);
+    auto name = form_decode(raw_name);
+    auto value = form_decode(raw_value);
+    if (!name || !value) {
+      if (error) *error = "bad percent-escape in form field '" + std::string(raw_name) + "'";
+      return std::nullopt;
+    }
+    fields.emplace_back(std::move(*name), std::move(*value));
+  }
+  return fields;
+}
+
+bool is_valid_utf8(std::string_view text) {
+  std::size_t i = 0;
+  const std::size_t n = text.size();
+  auto at = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+  while (i < n) {
+    unsigned char c = at(i);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t len;
+    std::uint32_t cp;
+    if (c >= 0xC2 && c <= 0xDF) {
+      len = 2;
+      cp = c & 0x1F;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3;
+      cp = c & 0x0F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4;
+      cp = c & 0x07;
+    } else {
+      return false;  // continuation byte, overlong lead (C0, C1) or beyond F4
+    }
+    if (i + len > n) return false;
+    for (std::size_t k = 1; k < len; ++k) {
+      unsigned char cc = at(i + k);
+      if ((cc & 0xC0) != 0x80) return false;
+      cp = cp << 6 | (cc & 0x3F);
+    }
+    if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000)) return false;  // overlong
+    if (cp >= 0xD800 && cp <= 0xDFFF) return false;                             // surrogate
+    if (cp > 0x10FFFF) return false;
+    i += len;
+  }
+  return true;
+}
+
+std::size_t utf8_length(std::string_view text) {
+  std::size_t count = 0;
+  for (char c : text) {
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++count;
+  }
+  return count;
+}
+
+std::string ascii_lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+bool ascii_iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
+std::string_view trim(std::string_view text) {
+  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
+  while (!text.empty() && space(text.front())) text.remove_prefix(1);
+  while (!text.empty() && space(text.back())) text.remove_suffix(1);
+  return text;
+}
+
+}  // namespace twin::core

@@ -1,0 +1,44 @@
+// Text encodings the handler meets at its edges: base64 bodies, form-urlencoded Twilio
+// webhooks, UTF-8 validation, ASCII case folding.
+//
+// Owned by core; pure functions, no state.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace twin::core {
+
+// Standard base64 (RFC 4648 section 4) with padding.
+std::string base64_encode(std::string_view bytes);
+// Strict decoder: the standard alphabet, length a multiple of 4, padding only at the end,
+// unused bits zero. nullopt on anything else.
+std::optional<std::string> base64_decode(std::string_view text);
+
+// Percent-decoding for application/x-www-form-urlencoded ('+' is a space). nullopt when a '%'
+// is not followed by two hex digits.
+std::optional<std::string> form_decode(std::string_view text);
+// Percent-encoding of everything but RFC 3986 unreserved characters.
+std::string url_encode(std::string_view text);
+
+using FormField = std::pair<std::string, std::string>;
+// Splits and decodes a form body into its fields, in order, keeping repeated names. Empty
+// segments ("a=1&&b=2") are skipped; a segment without '=' is a name with an empty value.
+// nullopt with `error` set when a name or value has a bad escape.
+std::optional<std::vector<FormField>> parse_form(std::string_view body, std::string* error);
+
+// True when `text` is well-formed UTF-8 (no overlongs, no surrogates, nothing past U+10FFFF).
+bool is_valid_utf8(std::string_view text);
+// Number of code points of valid UTF-8 text.
+std::size_t utf8_length(std::string_view text);
+
+std::string ascii_lower(std::string_view text);
+bool ascii_iequals(std::string_view a, std::string_view b);
+// Removes ASCII white space at both ends.
+std::string_view trim(std::string_view text);
+
+}  // namespace twin::core

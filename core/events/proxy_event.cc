@@ -1,0 +1,329 @@
+#include "core/events/proxy_event.h"
+
+#include <boost/json.hpp>
+
+#include "core/encoding.h"
+#include "core/events/json_reader.h"
+
+namespace twin::core {
+namespace json = boost::json;
+namespace {
+
+std::optional<StringPairs> read_string_map(JsonReader& r, const json::object& parent,
+                                           std::string_view key, std::string_view parent_path) {
+  const json::object* obj = r.object(parent, key, parent_path, Need::kOptional);
+  if (obj == nullptr) return std::nullopt;
+  std::string path = json_path_join(parent_path, key);
+  StringPairs out;
+  out.reserve(obj->size());
+  for (const auto& [name, value] : *obj) {
+    std::string_view n(name.data(), name.size());
+    auto s = r.as_string(value, json_path_join(path, n));
+    if (!s) return std::nullopt;
+    out.emplace_back(std::string(n), std::move(*s));
+  }
+  return out;
+}
+
+std::optional<MultiValues> read_multi_map(JsonReader& r, const json::object& parent,
+                                          std::string_view key, std::string_view parent_path) {
+  const json::object* obj = r.object(parent, key, parent_path, Need::kOptional);
+  if (obj == nullptr) return std::nullopt;
+  std::string path = json_path_join(parent_path, key);
+  MultiValues out;
+  out.reserve(obj->size());
+  for (const auto& [name, value] : *obj) {
+    std::string_view n(name.data(), name.size());
+    std::string item_path = json_path_join(path, n);
+    if (!value.is_array()) {
+      r.fail(item_path, "expected array, got " + std::string(json_kind_name(value)));
+      return std::nullopt;
+    }
+    std::vector<std::string> values;
+    const json::array& list = value.get_array();
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      auto s = r.as_string(list[i], json_path_index(item_path, i));
+      if (!s) return std::nullopt;
+      values.push_back(std::move(*s));
+    }
+    out.emplace_back(std::string(n), std::move(values));
+  }
+  return out;
+}
+
+void read_identity(JsonReader& r, const json::object& ctx, std::string_view ctx_path,
+                   ProxyIdentity& id) {
+  const json::object* obj = r.object(ctx, "identity", ctx_path, Need::kOptional);
+  if (obj == nullptr) return;
+  std::string p = json_path_join(ctx_path, "identity");
+  auto get = [&](std::string_view key) { return r.string(*obj, key, p, Need::kOptional); };
+  id.access_key = get("accessKey");
+  id.account_id = get("accountId");
+  id.api_key = get("apiKey");
+  id.api_key_id = get("apiKeyId");
+  id.caller = get("caller");
+  id.cognito_authentication_provider = get("cognitoAuthenticationProvider");
+  id.cognito_authentication_type = get("cognitoAuthenticationType");
+  id.cognito_identity_id = get("cognitoIdentityId");
+  id.cognito_identity_pool_id = get("cognitoIdentityPoolId");
+  id.principal_org_id = get("principalOrgId");
+  id.source_ip = get("sourceIp");
+  id.user = get("user");
+  id.user_agent = get("userAgent");
+  id.user_arn = get("userArn");
+}
+
+void read_request_context(JsonReader& r, const json::object& event, ProxyRequestContext& c) {
+  const json::object* obj = r.object(event, "requestContext", "$", Need::kOptional);
+  if (obj == nullptr) return;
+  const std::string p = "$.requestContext";
+  auto get = [&](std::string_view key, std::string& out) {
+    if (auto s = r.string(*obj, key, p, Need::kOptional)) out = std::move(*s);
+  };
+  get("accountId", c.account_id);
+  get("apiId", c.api_id);
+  get("resourceId", c.resource_id);
+  get("resourcePath", c.resource_path);
+  get("httpMethod", c.http_method);
+  get("path", c.path);
+  get("stage", c.stage);
+  get("protocol", c.protocol);
+  get("requestId", c.request_id);
+  get("extendedRequestId", c.extended_request_id);
+  get("requestTime", c.request_time);
+  if (auto ms = r.integer(*obj, "requestTimeEpoch", p, Need::kOptional)) {
+    c.request_time_epoch_ms = *ms;
+  }
+  get("domainName", c.domain_name);
+  get("domainPrefix", c.domain_prefix);
+  get("deploymentId", c.deployment_id);
+  read_identity(r, *obj, p, c.identity);
+}
+
+json::value optional_string(const std::optional<std::string>& s) {
+  return s ? json::value(*s) : json::value(nullptr);
+}
+
+json::object string_map(const StringPairs& pairs) {
+  json::object obj;
+  for (const auto& [k, v] : pairs) obj[k] = v;
+  return obj;
+}
+
+json::object multi_map(const MultiValues& pairs) {
+  json::object obj;
+  for (const auto& [k, values] : pairs) {
+    json::array list;
+    for (const auto& v : values) list.emplace_back(v);
+    obj[k] = std::move(list);
+  }
+  return obj;
+}
+
+json::value optional_map(const std::optional<StringPairs>& pairs) {
+  return pairs ? json::value(string_map(*pairs)) : json::value(nullptr);
+}
+
+json::object identity_json(const ProxyIdentity& id) {
+  json::object o;
+  o["accessKey"] = optional_string(id.access_key);
+  o["accountId"] = optional_string(id.account_id);
+  // API Gateway leaves these two out entirely on methods that need no key (reference 1.4).
+  if (id.api_key) o["apiKey"] = *id.api_key;
+  if (id.api_key_id) o["apiKeyId"] = *id.api_key_id;
+  o["caller"] = optional_string(id.caller);
+  o["cognitoAuthenticationProvider"] = optional_string(id.cognito_authentication_provider);
+  o["cognitoAuthenticationType"] = optional_string(id.cognito_authentication_type);
+  o["cognitoIdentityId"] = optional_string(id.cognito_identity_id);
+  o["cognitoIdentityPoolId"] = optional_string(id.cognito_identity_pool_id);
+  o["principalOrgId"] = optional_string(id.principal_org_id);
+  o["sourceIp"] = optional_string(id.source_ip);
+  o["user"] = optional_string(id.user);
+  o["userAgent"] = optional_string(id.user_agent);
+  o["userArn"] = optional_string(id.user_arn);
+  return o;
+}
+
+std::optional<std::string_view> find_header(const StringPairs& headers, const MultiValues& multi,
+                                            std::string_view name) {
+  std::optional<std::string_view> found;
+  for (const auto& [k, v] : headers) {
+    if (ascii_iequals(k, name)) found = v;
+  }
+  if (found) return found;
+  for (const auto& [k, values] : multi) {
+    if (ascii_iequals(k, name) && !values.empty()) found = values.back();
+  }
+  return found;
+}
+
+}  // namespace
+
+std::optional<std::string_view> ProxyEvent::header(std::string_view name) const {
+  return find_header(headers, multi_value_headers, name);
+}
+
+std::optional<std::string_view> ProxyResponse::header(std::string_view name) const {
+  return find_header(headers, multi_value_headers, name);
+}
+
+Result<ProxyEvent> parse_proxy_event(const json::object& event) {
+  JsonReader r;
+  ProxyEvent e;
+  auto method = r.string(event, "httpMethod", "$", Need::kRequired);
+  auto resource = r.string(event, "resource", "$", Need::kOptional);
+  auto path = r.string(event, "path", "$", Need::kOptional);
+  if (r.ok() && !resource && !path) r.fail("$.resource", "required (or $.path)");
+  if (method) e.http_method = std::move(*method);
+  e.resource = resource ? *resource : path.value_or("");
+  e.path = path ? *path : e.resource;
+  if (auto h = read_string_map(r, event, "headers", "$")) e.headers = std::move(*h);
+  if (auto h = read_multi_map(r, event, "multiValueHeaders", "$")) {
+    e.multi_value_headers = std::move(*h);
+  }
+  e.query_string_parameters = read_string_map(r, event, "queryStringParameters", "$");
+  e.multi_value_query_string_parameters =
+      read_multi_map(r, event, "multiValueQueryStringParameters", "$");
+  e.path_parameters = read_string_map(r, event, "pathParameters", "$");
+  e.stage_variables = read_string_map(r, event, "stageVariables", "$");
+  read_request_context(r, event, e.request_context);
+  e.body = r.string(event, "body", "$", Need::kOptional);
+  e.is_base64_encoded = r.boolean(event, "isBase64Encoded", "$", Need::kOptional).value_or(false);
+  if (!r.ok()) return invalid_argument(r.error());
+  return e;
+}
+
+json::object to_json(const ProxyEvent& e) {
+  const ProxyRequestContext& c = e.request_context;
+  json::object ctx;
+  ctx["accountId"] = c.account_id;
+  ctx["apiId"] = c.api_id;
+  ctx["resourceId"] = c.resource_id;
+  ctx["resourcePath"] = c.resource_path;
+  ctx["httpMethod"] = c.http_method;
+  ctx["path"] = c.path;
+  ctx["stage"] = c.stage;
+  ctx["protocol"] = c.protocol;
+  ctx["requestId"] = c.request_id;
+  ctx["extendedRequestId"] = c.extended_request_id;
+  ctx["requestTime"] = c.request_time;
+  ctx["requestTimeEpoch"] = c.request_time_epoch_ms;
+  ctx["domainName"] = c.domain_name;
+  ctx["domainPrefix"] = c.domain_prefix;
+  ctx["deploymentId"] = c.deployment_id;
+  ctx["identity"] = identity_json(c.identity);
+
+  json::object o;
+  o["resource"] = e.resource;
+  o["path"] = e.path;
+  o["httpMethod"] = e.http_method;
+  o["headers"] = string_map(e.headers);
+  o["multiValueHeaders"] = multi_map(e.multi_value_headers);
+  o["queryStringParameters"] = optional_map(e.query_string_parameters);
+  o["multiValueQueryStringParameters"] =
+      e.multi_value_query_string_parameters
+          ? json::value(multi_map(*e.multi_value_query_string_parameters))
+          : json::value(nullptr);
+  o["pathParameters"] = optional_map(e.path_parameters);
+  o["stageVariables"] = optional_map(e.stage_variables);
+  o["requestContext"] = std::move(ctx);
+  o["body"] = optional_string(e.body);
+  o["isBase64Encoded"] = e.is_base64_encoded;
+  return o;
+}
+
+json::object to_json(const ProxyResponse& r) {
+  json::object o;
+  o["statusCode"] = r.status_code;
+  o["headers"] = string_map(r.headers);
+  if (!r.multi_value_headers.empty()) o["multiValueHeaders"] = multi_map(r.multi_value_headers);
+  o["body"] = r.body;
+  o["isBase64Encoded"] = r.is_base64_encoded;
+  return o;
+}
+
+std::string serialize(const ProxyResponse& response) { return json::serialize(to_json(response)); }
+
+}  // namespace twin::core
+
+namespace twin::core {
+namespace {
+
+// API Gateway renders scalar header values as text: true -> "true", 5 -> "5".
+std::optional<std::string> header_text(const json::value& v) {
+  if (v.is_string()) return std::string(v.get_string());
+  if (v.is_bool()) return v.get_bool() ? "true" : "false";
+  if (v.is_number()) return json::serialize(v);
+  return std::nullopt;
+}
+
+std::optional<int> status_code_of(const json::value& v) {
+  if (v.is_int64() && v.get_int64() >= 100 && v.get_int64() <= 599) {
+    return static_cast<int>(v.get_int64());
+  }
+  if (v.is_uint64() && v.get_uint64() >= 100 && v.get_uint64() <= 599) {
+    return static_cast<int>(v.get_uint64());
+  }
+  if (v.is_string()) {
+    const json::string& s = v.get_string();
+    if (s.size() != 3) return std::nullopt;
+    int code = 0;
+    for (char c : s) {
+      if (c < '0' || c > '9') return std::nullopt;
+      code = code * 10 + (c - '0');
+    }
+    if (code >= 100 && code <= 599) return code;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Result<ProxyResponse> parse_proxy_response(const json::value& payload) {
+  if (!payload.is_object()) {
+    return invalid_argument("$: expected object, got " + std::string(json_kind_name(payload)));
+  }
+  ProxyResponse out;
+  for (const auto& [key, value] : payload.get_object()) {
+    std::string path = json_path_join("$", std::string_view(key.data(), key.size()));
+    if (key == "statusCode") {
+      auto code = status_code_of(value);
+      if (!code) return invalid_argument(path + ": not an HTTP status code");
+      out.status_code = *code;
+    } else if (key == "headers") {
+      if (value.is_null()) continue;
+      if (!value.is_object()) return invalid_argument(path + ": expected object");
+      for (const auto& [name, v] : value.get_object()) {
+        auto text = header_text(v);
+        if (!text) return invalid_argument(json_path_join(path, name) + ": not a header value");
+        out.headers.emplace_back(std::string(name), std::move(*text));
+      }
+    } else if (key == "multiValueHeaders") {
+      if (value.is_null()) continue;
+      if (!value.is_object()) return invalid_argument(path + ": expected object");
+      for (const auto& [name, v] : value.get_object()) {
+        std::string item_path = json_path_join(path, name);
+        if (!v.is_array()) return invalid_argument(item_path + ": expected array");
+        std::vector<std::string> values;
+        for (const auto& item : v.get_array()) {
+          auto text = header_text(item);
+          if (!text) return invalid_argument(item_path + ": not a header value");
+          values.push_back(std::move(*text));
+        }
+        out.multi_value_headers.emplace_back(std::string(name), std::move(values));
+      }
+    } else if (key == "body") {
+      if (value.is_null()) continue;
+      if (!value.is_string()) return invalid_argument(path + ": expected string");
+      out.body = std::string(value.get_string());
+    } else if (key == "isBase64Encoded") {
+      if (!value.is_bool()) return invalid_argument(path + ": expected boolean");
+      out.is_base64_encoded = value.get_bool();
+    } else {
+      return invalid_argument(path + ": unexpected key in a proxy response");
+    }
+  }
+  return out;
+}
+
+}  // namespace twin::core

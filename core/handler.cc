@@ -1,0 +1,372 @@
+#include "core/handler.h"
+
+#include <boost/json.hpp>
+#include <exception>
+
+#include "core/crypto.h"
+#include "core/encoding.h"
+#include "core/events/json_reader.h"
+#include "core/twilio.h"
+
+namespace twin::core {
+namespace json = boost::json;
+namespace {
+
+constexpr std::string_view kRouteTrigger = "/trigger";
+constexpr std::string_view kRouteWebhook = "/webhook";
+
+ProxyResponse json_response(int status, json::object body, const std::string& request_id) {
+  body["request_id"] = request_id;
+  ProxyResponse r;
+  r.status_code = status;
+  r.headers = {{"Content-Type", "application/json"}, {"X-Request-Id", request_id}};
+  r.body = json::serialize(body);
+  return r;
+}
+
+ProxyResponse message_response(int status, std::string_view message,
+                               const std::string& request_id) {
+  return json_response(status, json::object{{"message", message}}, request_id);
+}
+
+ProxyResponse internal_error_response(const std::string& request_id) {
+  return message_response(500, "Error processing request", request_id);
+}
+
+ProxyResponse twiml_response(const std::string& request_id) {
+  ProxyResponse r;
+  r.headers = {{"Content-Type", "text/xml"}, {"X-Request-Id", request_id}};
+  r.body = std::string(kEmptyTwiml);
+  return r;
+}
+
+// The media type of a Content-Type header, lowercased, without parameters.
+std::string media_type(std::optional<std::string_view> content_type) {
+  if (!content_type) return {};
+  std::string_view v = *content_type;
+  return ascii_lower(trim(v.substr(0, v.find(';'))));
+}
+
+// The request body as bytes (base64-decoded when API Gateway encoded it); nullopt on bad base64.
+std::optional<std::string> body_bytes(const ProxyEvent& event) {
+  if (!event.body) return std::string();
+  if (!event.is_base64_encoded) return *event.body;
+  return base64_decode(*event.body);
+}
+
+// The URL Twilio signed: the configured public prefix + resource path, or https:// + Host +
+// the stage-qualified path, plus the query string rebuilt from the event.
+std::string signed_url(const ProxyEvent& event, const Config& config) {
+  std::string url;
+  if (config.public_base_url) {
+    url = *config.public_base_url + event.path;
+  } else {
+    std::string_view path = event.request_context.path.empty() ? std::string_view(event.path)
+                                                               : event.request_context.path;
+    url = "https://" + std::string(event.header("Host").value_or("")) + std::string(path);
+  }
+  if (event.multi_value_query_string_parameters && !event.multi_value_query_string_parameters->empty()) {
+    char sep = '?';
+    for (const auto& [name, values] : *event.multi_value_query_string_parameters) {
+      for (const auto& value : values) {
+        url += sep;
+        url += url_encode(name) + "=" + url_encode(value);
+        sep = '&';
+      }
+    }
+  }
+  return url;
+}
+
+}  // namespace
+
+Result<std::string> Handler::invoke(std::string_view event_json) {
+  json::error_code ec;
+  json::value event = json::parse(json::string_view(event_json.data(), event_json.size()), ec);
+  if (ec) return invalid_argument("$: event is not valid JSON: " + ec.message());
+  if (!event.is_object()) {
+    return invalid_argument("$: expected object, got " + std::string(json_kind_name(event)));
+  }
+  const json::object& obj = event.get_object();
+  if (obj.contains("Records")) {
+    auto sqs = parse_sqs_event(obj);
+    if (!sqs.is_ok()) return sqs.status();
+    return serialize(handle_sqs(*sqs));
+  }
+  if (obj.contains("httpMethod")) {
+    auto proxy = parse_proxy_event(obj);
+    if (!proxy.is_ok()) return proxy.status();
+    return serialize(handle_proxy(*proxy));
+  }
+  return invalid_argument(
+      "$: neither an API Gateway proxy event ($.httpMethod) nor an SQS event ($.Records)");
+}
+
+ProxyResponse Handler::handle_proxy(const ProxyEvent& event) {
+  std::string request_id = ports_.ids.next_uuid();
+  if (log_.enabled(spdlog::level::debug)) {
+    log_.debug(request_id, "request received",
+               {{"method", event.http_method},
+                {"resource", event.resource},
+                {"apigw_request_id", event.request_context.request_id},
+                {"headers", redacted_headers(event.headers)},
+                {"body_bytes", event.body ? event.body->size() : 0}});
+  }
+  ProxyResponse response;
+  try {
+    response = route(event, request_id);
+  } catch (const std::exception& e) {
+    // The detail goes to the log, never to the client.
+    log_.error(request_id, "unexpected error", {{"error", e.what()}});
+    response = internal_error_response(request_id);
+  }
+  log_.info(request_id, "request handled",
+            {{"method", event.http_method},
+             {"resource", event.resource},
+             {"status", response.status_code}});
+  return response;
+}
+
+ProxyResponse Handler::route(const ProxyEvent& event, const std::string& request_id) {
+  std::string_view resource = event.resource;
+  if (resource != kRouteTrigger && resource != kRouteWebhook) {
+    return message_response(404, "Not found", request_id);
+  }
+  if (event.http_method != "POST") {
+    ProxyResponse r = message_response(405, "Method not allowed", request_id);
+    r.headers.emplace_back("Allow", "POST");
+    return r;
+  }
+  if (event.body && event.body->size() > config_.body_bytes_max * 4 / 3 + 4) {
+    return message_response(413, "Request body too large", request_id);
+  }
+  return resource == kRouteTrigger ? trigger(event, request_id) : webhook(event, request_id);
+}
+
+ProxyResponse Handler::trigger(const ProxyEvent& event, const std::string& request_id) {
+  std::optional<std::string_view> key = event.header("x-api-key");
+  // Fail closed: without a configured key nothing is let in.
+  bool authorised = config_.api_key.has_value() && key.has_value() &&
+                    constant_time_equals(*config_.api_key, *key);
+  if (!authorised) {
+    log_.warn(request_id, "api key rejected", {{"key_present", key.has_value()}});
+    return message_response(403, "Forbidden: Invalid or missing API key", request_id);
+  }
+  auto invalid = [&](std::string field, std::string error) {
+    json::array errors{json::object{{"field", field}, {"error", error}}};
+    return json_response(400, {{"message", "Invalid registration data"}, {"errors", errors}},
+                         request_id);
+  };
+  std::optional<std::string> body = body_bytes(event);
+  if (!body) return invalid("body", "is not valid base64");
+  if (body->size() > config_.body_bytes_max) {
+    return message_response(413, "Request body too large", request_id);
+  }
+  if (!event.body || trim(*body).empty()) return invalid("body", "is required");
+  if (!is_valid_utf8(*body)) return invalid("body", "is not valid UTF-8");
+  json::error_code ec;
+  json::value payload = json::parse(json::string_view(body->data(), body->size()), ec);
+  if (ec) return invalid("body", "is not valid JSON");
+  if (!payload.is_object()) {
+    return invalid("body", "must be a JSON object, not " + std::string(json_kind_name(payload)));
+  }
+  RegistrationRequest request;
+  std::vector<FieldError> errors = validate_registration(payload.get_object(), request);
+  if (!errors.empty()) {
+    json::array list;
+    for (const FieldError& e : errors) list.push_back({{"field", e.field}, {"error", e.error}});
+    json::array fields;
+    for (const FieldError& e : errors) fields.emplace_back(e.field);
+    log_.warn(request_id, "registration rejected", {{"fields", fields}});
+    return json_response(400, {{"message", "Invalid registration data"}, {"errors", list}},
+                         request_id);
+  }
+  bool created = false;
+  Result<Registration> reg = register_player(request, request_id, created);
+  if (!reg.is_ok()) {
+    log_.error(request_id, "registration failed", {{"error", reg.status().to_string()}});
+    return internal_error_response(request_id);
+  }
+  const RegistrationRequest& r = reg->request;
+  return json_response(200,
+                       {{"message", "Registration data received successfully"},
+                        {"player", r.player_first_name + " " + r.player_last_name},
+                        {"parent", r.parent_first_name + " " + r.parent_last_name},
+                        {"team", r.team_name + " " + r.age_group},
+                        {"status", to_string(reg->status)},
+                        {"registration_id", reg->registration_id},
+                        {"created", created}},
+                       request_id);
+}
+
+Result<Registration> Handler::register_player(const RegistrationRequest& request,
+                                              const std::string& request_id, bool& created) {
+  std::string key = registration_natural_key(request);
+  auto existing = ports_.registrations.find_by_natural_key(key);
+  if (!existing.is_ok()) return existing.status();
+  Registration reg;
+  if (existing->has_value()) {
+    reg = std::move(**existing);
+  } else {
+    reg.registration_id = ports_.ids.next_uuid();
+    reg.request = request;
+    reg.created_at_us = reg.updated_at_us = ports_.clock.now();
+    if (Status s = ports_.registrations.insert(reg); !s.is_ok()) return s;
+    created = true;
+  }
+  // A retry of a request whose invitation failed sends it now; one that succeeded sends nothing.
+  if (!reg.invitation_sent) {
+    Invitation inv{reg.registration_id, "whatsapp:" + reg.request.parent_tel,
+                   "Hello " + reg.request.parent_first_name + ", " + reg.request.manager_full_name +
+                       " invites " + reg.request.player_first_name + " to register with " +
+                       reg.request.team_name + " " + reg.request.age_group + " for " +
+                       reg.request.current_registration_season + ". Reply to this message to confirm."};
+    if (Status s = ports_.messenger.send_invitation(inv); !s.is_ok()) return s;
+    reg.invitation_sent = true;
+    reg.updated_at_us = ports_.clock.now();
+    if (Status s = ports_.registrations.update(reg); !s.is_ok()) return s;
+    log_.info(request_id, "invitation sent", {{"registration_id", reg.registration_id}});
+  }
+  return reg;
+}
+
+ProxyResponse Handler::webhook(const ProxyEvent& event, const std::string& request_id) {
+  std::string type = media_type(event.header("Content-Type"));
+  std::optional<std::string> body = body_bytes(event);
+  auto bad_request = [&](std::string_view why) {
+    log_.warn(request_id, "webhook rejected", {{"reason", why}});
+    return message_response(400, std::string("Bad request: ") + std::string(why), request_id);
+  };
+  if (!body) return bad_request("body is not valid base64");
+  if (!is_valid_utf8(*body)) return bad_request("body is not valid UTF-8");
+
+  std::vector<FormField> fields;
+  if (type == "application/x-www-form-urlencoded") {
+    std::string error;
+    auto parsed = parse_form(*body, &error);
+    if (!parsed) return bad_request(error);
+    fields = std::move(*parsed);
+    if (config_.twilio_auth_token) {
+      std::optional<std::string_view> signature = event.header("X-Twilio-Signature");
+      if (!signature || !twilio_signature_valid(*config_.twilio_auth_token,
+                                                signed_url(event, config_), fields, *signature)) {
+        log_.warn(request_id, "twilio signature rejected", {{"present", signature.has_value()}});
+        return message_response(403, "Forbidden: invalid Twilio signature", request_id);
+      }
+    }
+  } else if (type == "application/json") {
+    if (config_.twilio_auth_token) {
+      return message_response(403, "Forbidden: signed form body required", request_id);
+    }
+    json::error_code ec;
+    json::value v = json::parse(json::string_view(body->data(), body->size()), ec);
+    if (ec || !v.is_object()) return bad_request("body must be a JSON object");
+    for (const auto& [k, value] : v.get_object()) {
+      if (!value.is_string()) return bad_request("field " + std::string(k) + " must be a string");
+      fields.emplace_back(std::string(k), std::string(value.get_string()));
+    }
+  } else {
+    return message_response(415, "Unsupported Content-Type", request_id);
+  }
+
+  InboundMessage message;
+  message.received_at_us = ports_.clock.now();
+  for (auto [name, target] : {std::pair<std::string_view, std::string*>{"MessageSid", &message.message_sid},
+                              {"From", &message.from}, {"To", &message.to}, {"Body", &message.body}}) {
+    int count = 0;
+    for (const auto& [k, v] : fields) {
+      if (k == name) {
+        *target = v;
+        ++count;
+      }
+    }
+    if (count > 1) return bad_request("field " + std::string(name) + " repeated");
+    if (count == 0 && name != "Body") return bad_request("field " + std::string(name) + " is required");
+    if (name != "Body" && target->empty()) return bad_request("field " + std::string(name) + " is empty");
+  }
+
+  if (config_.webhook_queue_enabled) {
+    json::object payload{{"MessageSid", message.message_sid}, {"From", message.from},
+                         {"To", message.to}, {"Body", message.body},
+                         {"received_at_us", message.received_at_us}};
+    auto sent = ports_.queue.send(json::serialize(payload));
+    if (!sent.is_ok()) {
+      // Twilio gets a 5xx and the message is not acknowledged; nothing is lost silently.
+      log_.error(request_id, "enqueue failed", {{"error", sent.status().to_string()},
+                                                {"message_sid", message.message_sid}});
+      return internal_error_response(request_id);
+    }
+    log_.info(request_id, "webhook queued",
+              {{"message_sid", message.message_sid}, {"queue_message_id", *sent}});
+    return twiml_response(request_id);
+  }
+  if (Status s = process_message(message, request_id); !s.is_ok()) {
+    log_.error(request_id, "webhook processing failed", {{"error", s.to_string()}});
+    return internal_error_response(request_id);
+  }
+  return twiml_response(request_id);
+}
+
+Status Handler::process_message(const InboundMessage& message, const std::string& request_id) {
+  TimeUs now = ports_.clock.now();
+  auto seen = ports_.idempotency.seen(message.message_sid, now);
+  if (!seen.is_ok()) return seen.status();
+  if (*seen) {
+    log_.info(request_id, "duplicate message ignored", {{"message_sid", message.message_sid}});
+    return Status::ok();
+  }
+  // Effects first (each idempotent), the idempotency record last: a crash in between repeats
+  // harmless work instead of losing the message.
+  if (Status s = ports_.registrations.record_inbound(message); !s.is_ok()) return s;
+  std::string_view phone = message.from;
+  if (phone.starts_with("whatsapp:")) phone.remove_prefix(9);
+  auto replied = ports_.registrations.mark_replied(phone, now);
+  if (!replied.is_ok()) return replied.status();
+  if (Status s = ports_.idempotency.record(message.message_sid, now + config_.idempotency_ttl_us);
+      !s.is_ok()) {
+    return s;
+  }
+  log_.info(request_id, "message processed",
+            {{"message_sid", message.message_sid}, {"registrations_replied", *replied}});
+  return Status::ok();
+}
+
+SqsBatchResponse Handler::handle_sqs(const SqsEvent& event) {
+  std::string request_id = ports_.ids.next_uuid();
+  SqsBatchResponse response;
+  for (const SqsRecord& record : event.records) {
+    Status status;
+    try {
+      json::error_code ec;
+      json::value v = json::parse(json::string_view(record.body.data(), record.body.size()), ec);
+      JsonReader r;
+      InboundMessage m;
+      if (ec || !v.is_object()) {
+        r.fail("$.body", "not a JSON object");
+      } else {
+        const json::object& o = v.get_object();
+        m.message_sid = r.string(o, "MessageSid", "$.body", Need::kRequired).value_or("");
+        m.from = r.string(o, "From", "$.body", Need::kRequired).value_or("");
+        m.to = r.string(o, "To", "$.body", Need::kRequired).value_or("");
+        m.body = r.string(o, "Body", "$.body", Need::kOptional).value_or("");
+        m.received_at_us =
+            r.integer(o, "received_at_us", "$.body", Need::kOptional).value_or(ports_.clock.now());
+        if (r.ok() && m.message_sid.empty()) r.fail("$.body.MessageSid", "must not be empty");
+      }
+      status = r.ok() ? process_message(m, request_id) : invalid_argument(r.error());
+    } catch (const std::exception& e) {
+      status = internal_error(e.what());
+    }
+    if (!status.is_ok()) {
+      log_.error(request_id, "record failed",
+                 {{"message_id", record.message_id}, {"error", status.to_string()}});
+      response.batch_item_failures.push_back(record.message_id);
+    }
+  }
+  log_.info(request_id, "batch handled",
+            {{"records", event.records.size()},
+             {"failures", response.batch_item_failures.size()}});
+  return response;
+}
+
+}  // namespace twin::core

@@ -1,0 +1,61 @@
+// Handler: the production Lambda function. Routes one event (API Gateway proxy or SQS batch)
+// to /trigger, /webhook or the webhook-queue consumer and returns the function's response.
+//
+// Owned by its caller (the CLI, the Lambda fake); runs on one executor thread; every effect goes
+// through the ports it is given. An event that cannot be read at all is an error Status (the
+// Lambda runtime reports a function error); everything else, bad bodies and store failures
+// included, is a proxy response or a batch response.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "core/config.h"
+#include "core/events/proxy_event.h"
+#include "core/events/sqs_event.h"
+#include "core/log.h"
+#include "core/ports/clock.h"
+#include "core/ports/id_source.h"
+#include "core/ports/idempotency_store.h"
+#include "core/ports/messenger.h"
+#include "core/ports/queue.h"
+#include "core/ports/registration_store.h"
+#include "core/registration.h"
+
+namespace twin::core {
+
+struct Ports {
+  const Clock& clock;
+  IdSource& ids;
+  Queue& queue;
+  RegistrationStore& registrations;
+  IdempotencyStore& idempotency;
+  Messenger& messenger;
+};
+
+class Handler {
+ public:
+  Handler(Config config, Ports ports, Log log)
+      : config_(std::move(config)), ports_(ports), log_(std::move(log)) {}
+
+  // The Lambda entry point: event JSON in, response JSON out.
+  Result<std::string> invoke(std::string_view event_json);
+
+  ProxyResponse handle_proxy(const ProxyEvent& event);
+  SqsBatchResponse handle_sqs(const SqsEvent& event);
+
+ private:
+  ProxyResponse route(const ProxyEvent& event, const std::string& request_id);
+  ProxyResponse trigger(const ProxyEvent& event, const std::string& request_id);
+  ProxyResponse webhook(const ProxyEvent& event, const std::string& request_id);
+  Result<Registration> register_player(const RegistrationRequest& request,
+                                       const std::string& request_id, bool& created);
+  // Applies one inbound message once (idempotent on MessageSid).
+  Status process_message(const InboundMessage& message, const std::string& request_id);
+
+  Config config_;
+  Ports ports_;
+  Log log_;
+};
+
+}  // namespace twin::core

@@ -1,0 +1,112 @@
+#include "core/log.h"
+
+#include <fmt/format.h>
+#include <spdlog/pattern_formatter.h>
+
+#include "core/encoding.h"
+
+namespace twin::core {
+namespace json = boost::json;
+namespace {
+
+// Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm, proleptic Gregorian).
+void civil_from_days(std::int64_t z, std::int64_t& y, unsigned& m, unsigned& d) {
+  z += 719468;
+  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const auto doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  y = static_cast<std::int64_t>(yoe) + era * 400;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  d = doy - (153 * mp + 2) / 5 + 1;
+  m = mp < 10 ? mp + 3 : mp - 9;
+  if (m <= 2) ++y;
+}
+
+std::string_view level_name(spdlog::level::level_enum level) {
+  switch (level) {
+    case spdlog::level::trace:
+      return "trace";
+    case spdlog::level::debug:
+      return "debug";
+    case spdlog::level::info:
+      return "info";
+    case spdlog::level::warn:
+      return "warn";
+    case spdlog::level::err:
+      return "error";
+    case spdlog::level::critical:
+      return "critical";
+    default:
+      return "off";
+  }
+}
+
+void redact(json::object& fields) {
+  for (auto& [key, value] : fields) {
+    if (is_secret_name(std::string_view(key.data(), key.size()))) {
+      value = kRedacted;
+    } else if (value.is_object()) {
+      redact(value.get_object());
+    }
+  }
+}
+
+}  // namespace
+
+bool is_secret_name(std::string_view name) {
+  std::string n = ascii_lower(name);
+  return n == "x-api-key" || n == "authorization" || n == "x-twilio-signature" ||
+         n == "cookie" || n == "set-cookie" || n.find("token") != std::string::npos ||
+         n.find("secret") != std::string::npos || n.find("password") != std::string::npos ||
+         n.find("api_key") != std::string::npos || n.find("apikey") != std::string::npos ||
+         n.find("signature") != std::string::npos;
+}
+
+json::object redacted_headers(const StringPairs& headers) {
+  json::object out;
+  for (const auto& [name, value] : headers) {
+    if (is_secret_name(name)) {
+      out[name] = kRedacted;
+    } else {
+      out[name] = value;
+    }
+  }
+  return out;
+}
+
+std::string format_timestamp_us(TimeUs t) {
+  std::int64_t days = t >= 0 ? t / (86400 * kMicrosPerSecond)
+                             : (t - 86400 * kMicrosPerSecond + 1) / (86400 * kMicrosPerSecond);
+  std::int64_t rest = t - days * 86400 * kMicrosPerSecond;  // 0 <= rest < one day
+  std::int64_t y;
+  unsigned m, d;
+  civil_from_days(days, y, m, d);
+  std::int64_t secs = rest / kMicrosPerSecond;
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z", y, m, d, secs / 3600,
+                     secs / 60 % 60, secs % 60, rest % kMicrosPerSecond);
+}
+
+std::shared_ptr<spdlog::logger> make_json_logger(std::string name, spdlog::sink_ptr sink) {
+  auto logger = std::make_shared<spdlog::logger>(std::move(name), std::move(sink));
+  logger->set_formatter(std::make_unique<spdlog::pattern_formatter>(
+      "%v", spdlog::pattern_time_type::utc, std::string("\n")));
+  return logger;
+}
+
+void Log::write(spdlog::level::level_enum level, std::string_view request_id,
+                std::string_view message, json::object fields) const {
+  redact(fields);
+  json::object line;
+  line.reserve(5 + fields.size());
+  line["timestamp"] = format_timestamp_us(clock_.now());
+  line["level"] = level_name(level);
+  line["logger"] = logger_->name();
+  line["message"] = message;
+  line["request_id"] = request_id;
+  for (auto& [key, value] : fields) line[key] = std::move(value);
+  std::string text = json::serialize(line);
+  logger_->log(level, spdlog::string_view_t(text.data(), text.size()));
+}
+
+}  // namespace twin::core

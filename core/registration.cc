@@ -1,0 +1,217 @@
+#include "core/registration.h"
+
+#include <boost/json.hpp>
+#include <cmath>
+
+#include "core/encoding.h"
+
+namespace twin::core {
+namespace json = boost::json;
+namespace {
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+bool has_control_character(std::string_view s) {
+  for (char c : s) {
+    auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7F) return true;
+  }
+  return false;
+}
+
+class Validator {
+ public:
+  explicit Validator(const json::object& payload) : payload_(payload) {}
+
+  // A required, non-empty, printable text field of at most max_chars characters.
+  std::string text(std::string_view field, std::size_t max_chars) {
+    const json::value* v = payload_.if_contains(field);
+    if (v == nullptr || v->is_null()) {
+      add(field, "is required");
+      return {};
+    }
+    if (!v->is_string()) {
+      add(field, "must be a string");
+      return {};
+    }
+    std::string_view s = trim(std::string_view(v->get_string().data(), v->get_string().size()));
+    if (s.empty()) {
+      add(field, "must not be empty");
+    } else if (has_control_character(s)) {
+      add(field, "must not contain control characters");
+    } else if (utf8_length(s) > max_chars) {
+      add(field, "must be at most " + std::to_string(max_chars) + " characters");
+    } else {
+      return std::string(s);
+    }
+    return {};
+  }
+
+  std::string age_group() {
+    std::size_t before = errors_.size();
+    std::string s = ascii_lower(text("age_group", 4));
+    if (errors_.size() != before) return {};
+    bool ok = s.size() >= 3 && s.front() == 'u' && s.back() == 's';
+    int age = 0;
+    if (ok) {
+      std::string_view digits = std::string_view(s).substr(1, s.size() - 2);
+      ok = !digits.empty() && digits.size() <= 2 && digits.front() != '0';
+      for (char c : digits) {
+        ok = ok && is_digit(c);
+        age = age * 10 + (c - '0');
+      }
+    }
+    if (!ok || age < 7 || age > 18) {
+      add("age_group", "must be an age group from u7s to u18s, like u11s");
+      return {};
+    }
+    return s;
+  }
+
+  std::string season() {
+    std::size_t before = errors_.size();
+    std::string s = text("current_registration_season", 7);
+    if (errors_.size() != before) return {};
+    bool shape = s.size() == 7 && s[4] == '-';
+    for (std::size_t i = 0; shape && i < 7; ++i) shape = i == 4 || is_digit(s[i]);
+    if (shape) {
+      int first = std::stoi(s.substr(0, 4));
+      int second = std::stoi(s.substr(5, 2));
+      if ((first + 1) % 100 == second) return s;
+    }
+    add("current_registration_season",
+        "must be a season like 2025-26, the second year following the first");
+    return {};
+  }
+
+  std::string phone() {
+    std::size_t before = errors_.size();
+    std::string s = text("parent_tel", 16);
+    if (errors_.size() != before) return {};
+    bool ok = s.size() >= 9 && s.size() <= 16 && s[0] == '+' && s[1] >= '1' && s[1] <= '9';
+    for (std::size_t i = 1; ok && i < s.size(); ++i) ok = is_digit(s[i]);
+    if (!ok) {
+      add("parent_tel", "must be an E.164 phone number: + and 8 to 15 digits, like +447700900123");
+      return {};
+    }
+    return s;
+  }
+
+  std::int64_t money(std::string_view field) {
+    const json::value* v = payload_.if_contains(field);
+    if (v == nullptr || v->is_null()) {
+      add(field, "is required");
+      return 0;
+    }
+    std::optional<std::int64_t> cents;
+    if (v->is_string()) {
+      cents = parse_money_text(trim(std::string_view(v->get_string().data(), v->get_string().size())));
+    } else if (v->is_int64()) {
+      if (v->get_int64() >= 0 && v->get_int64() <= kFeeCentsMax / 100) cents = v->get_int64() * 100;
+      else if (v->get_int64() > kFeeCentsMax / 100) cents = kFeeCentsMax + 1;
+    } else if (v->is_uint64()) {
+      cents = kFeeCentsMax + 1;  // beyond int64: certainly too large
+    } else if (v->is_double()) {
+      cents = money_from_double(v->get_double());
+    } else {
+      add(field, "must be a string or a number");
+      return 0;
+    }
+    if (!cents) {
+      add(field, "must be a non-negative amount with at most two decimals, like 45.50");
+      return 0;
+    }
+    if (*cents > kFeeCentsMax) {
+      add(field, "must be at most 100000.00");
+      return 0;
+    }
+    return *cents;
+  }
+
+  std::vector<FieldError> take_errors() { return std::move(errors_); }
+
+ private:
+  static std::optional<std::int64_t> parse_money_text(std::string_view s) {
+    std::size_t dot = s.find('.');
+    std::string_view whole = s.substr(0, dot);
+    std::string_view frac = dot == std::string_view::npos ? std::string_view{} : s.substr(dot + 1);
+    if (whole.empty()) return std::nullopt;
+    if (dot != std::string_view::npos && (frac.empty() || frac.size() > 2)) return std::nullopt;
+    std::int64_t cents = 0;
+    for (char c : whole) {
+      if (!is_digit(c)) return std::nullopt;
+      // Past the largest fee any further digit only makes it larger; stop before overflow.
+      if (cents <= kFeeCentsMax) cents = cents * 10 + (c - '0');
+    }
+    if (cents > kFeeCentsMax / 100) return kFeeCentsMax + 1;
+    cents *= 100;
+    std::int64_t scale = 10;
+    for (char c : frac) {
+      if (!is_digit(c)) return std::nullopt;
+      cents += (c - '0') * scale;
+      scale /= 10;
+    }
+    return cents;
+  }
+
+  static std::optional<std::int64_t> money_from_double(double d) {
+    if (!std::isfinite(d) || d < 0) return std::nullopt;
+    if (d > static_cast<double>(kFeeCentsMax)) return kFeeCentsMax + 1;
+    double scaled = d * 100.0;
+    double rounded = std::round(scaled);
+    // 45.5 * 100 is exact, 0.29 * 100 is 28.999999999999996: allow binary rounding, not 45.555.
+    if (std::fabs(scaled - rounded) > 1e-6) return std::nullopt;
+    return static_cast<std::int64_t>(rounded);
+  }
+
+  void add(std::string_view field, std::string error) {
+    errors_.push_back({std::string(field), std::move(error)});
+  }
+
+  const json::object& payload_;
+  std::vector<FieldError> errors_;
+};
+
+}  // namespace
+
+std::string_view to_string(RegistrationStatus status) {
+  return status == RegistrationStatus::kPending ? "pending" : "replied";
+}
+
+std::vector<FieldError> validate_registration(const json::object& payload,
+                                              RegistrationRequest& out) {
+  Validator v(payload);
+  RegistrationRequest r;
+  r.player_first_name = v.text("player_first_name", kNameLengthMax);
+  r.player_last_name = v.text("player_last_name", kNameLengthMax);
+  r.team_name = v.text("team_name", kTeamNameLengthMax);
+  r.age_group = v.age_group();
+  r.manager_full_name = v.text("manager_full_name", kManagerNameLengthMax);
+  r.current_registration_season = v.season();
+  r.parent_first_name = v.text("parent_first_name", kNameLengthMax);
+  r.parent_last_name = v.text("parent_last_name", kNameLengthMax);
+  r.parent_tel = v.phone();
+  r.membership_fee_cents = v.money("membership_fee_amount");
+  r.subscription_fee_cents = v.money("subscription_fee_amount");
+  std::vector<FieldError> errors = v.take_errors();
+  if (errors.empty()) out = std::move(r);
+  return errors;
+}
+
+std::string registration_natural_key(const RegistrationRequest& r) {
+  // '\x1f' (unit separator) cannot occur in a validated field, so the parts cannot run together.
+  std::string key = ascii_lower(r.player_first_name);
+  key += '\x1f';
+  key += ascii_lower(r.player_last_name);
+  key += '\x1f';
+  key += ascii_lower(r.team_name);
+  key += '\x1f';
+  key += r.age_group;
+  key += '\x1f';
+  key += r.current_registration_season;
+  key += '\x1f';
+  key += r.parent_tel;
+  return key;
+}
+
+}  // namespace twin::core
