@@ -49,7 +49,7 @@ class Validator {
 
   std::string age_group() {
     std::size_t before = errors_.size();
-    std::string s = ascii_lower(text("age_group", 4));
+    std::string s = ascii_lower(text("age_group", 20));
     if (errors_.size() != before) return {};
     bool ok = s.size() >= 3 && s.front() == 'u' && s.back() == 's';
     int age = 0;
@@ -70,7 +70,7 @@ class Validator {
 
   std::string season() {
     std::size_t before = errors_.size();
-    std::string s = text("current_registration_season", 7);
+    std::string s = text("current_registration_season", 20);
     if (errors_.size() != before) return {};
     bool shape = s.size() == 7 && s[4] == '-';
     for (std::size_t i = 0; shape && i < 7; ++i) shape = i == 4 || is_digit(s[i]);
@@ -86,7 +86,7 @@ class Validator {
 
   std::string phone() {
     std::size_t before = errors_.size();
-    std::string s = text("parent_tel", 16);
+    std::string s = text("parent_tel", 32);
     if (errors_.size() != before) return {};
     bool ok = s.size() >= 9 && s.size() <= 16 && s[0] == '+' && s[1] >= '1' && s[1] <= '9';
     for (std::size_t i = 1; ok && i < s.size(); ++i) ok = is_digit(s[i]);

@@ -1,0 +1,147 @@
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include "core/encoding.h"
+#include "core/events/proxy_event.h"
+#include "core/events/sqs_event.h"
+#include "core/log.h"
+#include "tests/support/handler_harness.h"
+
+namespace twin::testing {
+namespace {
+namespace json = boost::json;
+
+std::string event_error(std::string_view event_json) {
+  HandlerHarness h;
+  auto out = h.handler().invoke(event_json);
+  return out.is_ok() ? "(accepted)" : out.status().message();
+}
+
+TEST(ProxyEvent, MalformedEventsNameTheJsonPath) {
+  EXPECT_EQ(event_error("{"), "$: event is not valid JSON: incomplete JSON");
+  EXPECT_EQ(event_error("[]"), "$: expected object, got array");
+  EXPECT_EQ(event_error("{}"),
+            "$: neither an API Gateway proxy event ($.httpMethod) nor an SQS event ($.Records)");
+  EXPECT_EQ(event_error(R"({"httpMethod":"POST"})"), "$.resource: required (or $.path)");
+  EXPECT_EQ(event_error(R"({"httpMethod":1,"resource":"/t"})"),
+            "$.httpMethod: expected string, got number");
+  EXPECT_EQ(event_error(R"({"httpMethod":"POST","resource":"/t","headers":{"x-api-key":5}})"),
+            "$.headers.x-api-key: expected string, got number");
+  EXPECT_EQ(event_error(R"({"httpMethod":"POST","resource":"/t","headers":{"a b":true}})"),
+            "$.headers[\"a b\"]: expected string, got boolean");
+  EXPECT_EQ(event_error(R"({"httpMethod":"POST","resource":"/t","multiValueHeaders":{"A":"x"}})"),
+            "$.multiValueHeaders.A: expected array, got string");
+  EXPECT_EQ(event_error(R"({"httpMethod":"POST","resource":"/t","body":{}})"),
+            "$.body: expected string, got object");
+  EXPECT_EQ(event_error(
+                R"({"httpMethod":"POST","resource":"/t","requestContext":{"identity":{"sourceIp":1}}})"),
+            "$.requestContext.identity.sourceIp: expected string, got number");
+  EXPECT_EQ(event_error(R"({"Records":{}})"), "$.Records: expected array, got object");
+  EXPECT_EQ(event_error(R"({"Records":[{"messageId":"m","body":"b","attributes":{"k":1}}]})"),
+            "$.Records[0].attributes.k: expected string, got number");
+}
+
+TEST(ProxyEvent, MissingHeadersAndNullBodyAreHandled) {
+  HandlerHarness h;
+  auto out = h.handler().invoke(R"({"httpMethod":"POST","resource":"/trigger","body":null})");
+  ASSERT_TRUE(out.is_ok());
+  EXPECT_EQ(json::parse(*out).at("statusCode"), 403);
+}
+
+TEST(ProxyEvent, RoundTripKeepsEveryField) {
+  core::ProxyEvent e = proxy_event("/webhook", "a=1", {{"X-Custom", "v"}});
+  e.query_string_parameters = core::StringPairs{{"q", "2"}};
+  e.multi_value_query_string_parameters = core::MultiValues{{"q", {"1", "2"}}};
+  e.request_context.identity.source_ip = "203.0.113.7";
+  e.request_context.identity.api_key = "k";
+  e.request_context.request_time_epoch_ms = 1583349317135;
+  json::object first = core::to_json(e);
+  auto parsed = core::parse_proxy_event(first);
+  ASSERT_TRUE(parsed.is_ok()) << parsed.status().to_string();
+  EXPECT_EQ(json::serialize(core::to_json(*parsed)), json::serialize(first));
+  EXPECT_EQ(parsed->header("x-custom").value_or(""), "v");
+}
+
+TEST(ProxyEvent, IdentityKeyFieldsAbsentOnKeylessMethods) {
+  core::ProxyEvent e = proxy_event("/webhook", "");
+  json::object o = core::to_json(e);
+  const json::object& id = o["requestContext"].as_object().at("identity").as_object();
+  EXPECT_FALSE(id.contains("apiKey"));
+  EXPECT_FALSE(id.contains("apiKeyId"));
+  EXPECT_TRUE(id.at("user").is_null());
+  EXPECT_TRUE(o["queryStringParameters"].is_null());
+}
+
+TEST(ProxyResponse, ValidatedAsApiGatewayDoes) {
+  auto parse = [](std::string_view s) { return core::parse_proxy_response(json::parse(s)); };
+  EXPECT_EQ(parse("{}")->status_code, 200);
+  EXPECT_EQ(parse(R"({"statusCode":"201"})")->status_code, 201);
+  EXPECT_EQ(parse(R"({"statusCode":200,"headers":{"h":true}})")->header("h").value_or(""), "true");
+  EXPECT_TRUE(parse(R"({"statusCode":200,"headers":null})").is_ok());
+  EXPECT_EQ(parse(R"({"statusCode":200,"wrongValue":"value"})").status().message(),
+            "$.wrongValue: unexpected key in a proxy response");
+  EXPECT_FALSE(parse(R"({"statusCode":"test"})").is_ok());
+  EXPECT_FALSE(parse(R"({"multiValueHeaders":{"a":"b"}})").is_ok());
+  EXPECT_FALSE(parse(R"("justAString")").is_ok());
+}
+
+TEST(SqsEvent, RecordedAwsShapeParses) {
+  auto parsed = core::parse_sqs_event(json::parse(R"({"Records":[{
+    "messageId":"059f36b4-87a3-44ab-83d2-661975830a7d","receiptHandle":"AQEBwJnKyrHigUMZj6rYigCgxlaS3SLy0a",
+    "body":"test","attributes":{"ApproximateReceiveCount":"1","SentTimestamp":"1545082649183"},
+    "messageAttributes":{"WeeksOn":{"stringValue":"6","stringListValues":[],"binaryListValues":[],"dataType":"Number"}},
+    "md5OfMessageAttributes":null,"md5OfBody":"098f6bcd4621d373cade4e832627b4f6",
+    "eventSource":"aws:sqs","eventSourceARN":"arn:aws:sqs:us-east-2:123456789012:my-queue","awsRegion":"us-east-2"}]})")
+                                                  .as_object());
+  ASSERT_TRUE(parsed.is_ok()) << parsed.status().to_string();
+  ASSERT_EQ(parsed->records.size(), 1u);
+  EXPECT_EQ(parsed->records[0].message_attributes[0].string_value.value_or(""), "6");
+  EXPECT_FALSE(parsed->records[0].md5_of_message_attributes.has_value());
+}
+
+TEST(Encoding, Base64IsStrict) {
+  EXPECT_EQ(core::base64_encode("hello"), "aGVsbG8=");
+  EXPECT_EQ(core::base64_decode("aGVsbG8=").value_or("?"), "hello");
+  EXPECT_EQ(core::base64_decode("").value_or("?"), "");
+  EXPECT_FALSE(core::base64_decode("aGVsbG8"));    // not a multiple of 4
+  EXPECT_FALSE(core::base64_decode("aGV=bG8="));   // padding inside
+  EXPECT_FALSE(core::base64_decode("aGVsbG9="));   // non-zero dropped bits
+  EXPECT_FALSE(core::base64_decode("aGVs!G8="));   // outside the alphabet
+}
+
+TEST(Encoding, FormDecoding) {
+  std::string error;
+  auto f = core::parse_form("Body=Ol%C3%A1+there&&To=whatsapp%3A%2B1&Empty", &error);
+  ASSERT_TRUE(f);
+  EXPECT_EQ(*f, (std::vector<core::FormField>{
+                    {"Body", "Olá there"}, {"To", "whatsapp:+1"}, {"Empty", ""}}));
+  EXPECT_FALSE(core::parse_form("a=%4", &error));
+  EXPECT_EQ(error, "bad percent-escape in form field 'a'");
+}
+
+TEST(Encoding, Utf8Validation) {
+  EXPECT_TRUE(core::is_valid_utf8("Olá 😀"));
+  EXPECT_FALSE(core::is_valid_utf8("\xC0\xAF"));          // overlong
+  EXPECT_FALSE(core::is_valid_utf8("\xED\xA0\x80"));      // surrogate
+  EXPECT_FALSE(core::is_valid_utf8("\xF4\x90\x80\x80"));  // past U+10FFFF
+  EXPECT_FALSE(core::is_valid_utf8("\xE2\x82"));          // truncated
+  EXPECT_EQ(core::utf8_length("Olá"), 3u);
+}
+
+TEST(Log, TimestampsAreIso8601FromTheClock) {
+  EXPECT_EQ(core::format_timestamp_us(0), "1970-01-01T00:00:00.000000Z");
+  EXPECT_EQ(core::format_timestamp_us(kStartUs + 1'500'123), "2026-01-01T00:00:01.500123Z");
+  EXPECT_EQ(core::format_timestamp_us(951'782'400'000'000), "2000-02-29T00:00:00.000000Z");
+}
+
+TEST(Log, SecretFieldsAreRedactedWhateverTheCaller) {
+  HandlerHarness h;
+  core::Log log(h.logger, h.clock);
+  log.info("r1", "m", {{"auth_token", "tok-123"}, {"nested", json::object{{"x-api-key", "k-456"}}}});
+  EXPECT_EQ(h.sink->all().find("tok-123"), std::string::npos);
+  EXPECT_EQ(h.sink->all().find("k-456"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace twin::testing
