@@ -1,0 +1,64 @@
+// `twin invoke` as a user runs it: the built binary on the shipped sample events.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <cstdio>
+#include <string>
+#include <sys/wait.h>
+
+namespace {
+namespace json = boost::json;
+
+struct CliRun {
+  int exit_code;
+  std::string out;
+};
+
+CliRun twin(const std::string& args) {
+  std::string cmd = std::string("cd ") + TWIN_SOURCE_DIR + " && " + TWIN_BINARY + " " + args +
+                    " 2>/dev/null";
+  CliRun r{-1, {}};
+  FILE* pipe = popen(cmd.c_str(), "r");
+  if (pipe == nullptr) return r;
+  char buf[4096];
+  while (std::size_t n = fread(buf, 1, sizeof buf, pipe)) r.out.append(buf, n);
+  int status = pclose(pipe);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+const std::string kSecrets =
+    " --api-key-file fixtures/events/api_key.txt"
+    " --twilio-auth-token-file fixtures/events/twilio_auth_token.txt";
+
+int status_of(const CliRun& r) { return static_cast<int>(json::parse(r.out).at("statusCode").as_int64()); }
+
+TEST(TwinInvoke, SampleEventsGiveTheirDocumentedAnswers) {
+  EXPECT_EQ(status_of(twin("invoke fixtures/events/trigger_valid.json" + kSecrets)), 200);
+  EXPECT_EQ(status_of(twin("invoke fixtures/events/trigger_no_key.json" + kSecrets)), 403);
+  EXPECT_EQ(status_of(twin("invoke fixtures/events/trigger_bad_fields.json" + kSecrets)), 400);
+  EXPECT_EQ(status_of(twin("invoke fixtures/events/webhook_form_signed.json" + kSecrets)), 200);
+  EXPECT_EQ(status_of(twin("invoke fixtures/events/webhook_form_signed.json --queue" + kSecrets)),
+            200);
+  EXPECT_EQ(status_of(twin("invoke fixtures/events/webhook_json.json --api-key x")), 200);
+  EXPECT_EQ(status_of(twin("invoke fixtures/events/webhook_json.json" + kSecrets)), 403);
+  CliRun batch = twin("invoke fixtures/events/sqs_batch_with_poison.json");
+  EXPECT_EQ(batch.exit_code, 0);
+  EXPECT_EQ(json::parse(batch.out).at("batchItemFailures").as_array().size(), 1u);
+}
+
+TEST(TwinInvoke, OutputIsReproducible) {
+  std::string cmd = "invoke fixtures/events/trigger_valid.json" + kSecrets;
+  EXPECT_EQ(twin(cmd).out, twin(cmd).out);
+}
+
+TEST(TwinInvoke, UnreadableEventOrBadFlagsExit2) {
+  EXPECT_EQ(twin("invoke fixtures/events/does_not_exist.json").exit_code, 2);
+  EXPECT_EQ(twin("invoke fixtures/events/api_key.txt").exit_code, 2);  // not JSON
+  EXPECT_EQ(twin("invoke").exit_code, 2);
+  EXPECT_EQ(twin("invoke fixtures/events/trigger_valid.json --no-such-flag").exit_code, 2);
+  EXPECT_EQ(twin("invoke fixtures/events/trigger_valid.json --log-level loud").exit_code, 2);
+  EXPECT_EQ(twin("frobnicate").exit_code, 2);
+}
+
+}  // namespace
