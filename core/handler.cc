@@ -65,7 +65,8 @@ std::string signed_url(const ProxyEvent& event, const Config& config) {
                                                                : event.request_context.path;
     url = "https://" + std::string(event.header("Host").value_or("")) + std::string(path);
   }
-  if (event.multi_value_query_string_parameters && !event.multi_value_query_string_parameters->empty()) {
+  if (event.multi_value_query_string_parameters &&
+      !event.multi_value_query_string_parameters->empty()) {
     char sep = '?';
     for (const auto& [name, values] : *event.multi_value_query_string_parameters) {
       for (const auto& value : values) {
@@ -220,7 +221,8 @@ Result<Registration> Handler::register_player(const RegistrationRequest& request
                    "Hello " + reg.request.parent_first_name + ", " + reg.request.manager_full_name +
                        " invites " + reg.request.player_first_name + " to register with " +
                        reg.request.team_name + " " + reg.request.age_group + " for " +
-                       reg.request.current_registration_season + ". Reply to this message to confirm."};
+                       reg.request.current_registration_season +
+                       ". Reply to this message to confirm."};
     if (Status s = ports_.messenger.send_invitation(inv); !s.is_ok()) return s;
     reg.invitation_sent = true;
     reg.updated_at_us = ports_.clock.now();
@@ -271,8 +273,11 @@ ProxyResponse Handler::webhook(const ProxyEvent& event, const std::string& reque
 
   InboundMessage message;
   message.received_at_us = ports_.clock.now();
-  for (auto [name, target] : {std::pair<std::string_view, std::string*>{"MessageSid", &message.message_sid},
-                              {"From", &message.from}, {"To", &message.to}, {"Body", &message.body}}) {
+  for (auto [name, target] :
+       {std::pair<std::string_view, std::string*>{"MessageSid", &message.message_sid},
+        {"From", &message.from},
+        {"To", &message.to},
+        {"Body", &message.body}}) {
     int count = 0;
     for (const auto& [k, v] : fields) {
       if (k == name) {
@@ -281,19 +286,23 @@ ProxyResponse Handler::webhook(const ProxyEvent& event, const std::string& reque
       }
     }
     if (count > 1) return bad_request("field " + std::string(name) + " repeated");
-    if (count == 0 && name != "Body") return bad_request("field " + std::string(name) + " is required");
-    if (name != "Body" && target->empty()) return bad_request("field " + std::string(name) + " is empty");
+    if (count == 0 && name != "Body")
+      return bad_request("field " + std::string(name) + " is required");
+    if (name != "Body" && target->empty())
+      return bad_request("field " + std::string(name) + " is empty");
   }
 
   if (config_.webhook_queue_enabled) {
-    json::object payload{{"MessageSid", message.message_sid}, {"From", message.from},
-                         {"To", message.to}, {"Body", message.body},
+    json::object payload{{"MessageSid", message.message_sid},
+                         {"From", message.from},
+                         {"To", message.to},
+                         {"Body", message.body},
                          {"received_at_us", message.received_at_us}};
     auto sent = ports_.queue.send(json::serialize(payload));
     if (!sent.is_ok()) {
       // Twilio gets a 5xx and the message is not acknowledged; nothing is lost silently.
-      log_.error(request_id, "enqueue failed", {{"error", sent.status().to_string()},
-                                                {"message_sid", message.message_sid}});
+      log_.error(request_id, "enqueue failed",
+                 {{"error", sent.status().to_string()}, {"message_sid", message.message_sid}});
       return internal_error_response(request_id);
     }
     log_.info(request_id, "webhook queued",
@@ -364,8 +373,7 @@ SqsBatchResponse Handler::handle_sqs(const SqsEvent& event) {
     }
   }
   log_.info(request_id, "batch handled",
-            {{"records", event.records.size()},
-             {"failures", response.batch_item_failures.size()}});
+            {{"records", event.records.size()}, {"failures", response.batch_item_failures.size()}});
   return response;
 }
 

@@ -56,8 +56,8 @@ void redact(json::object& fields) {
 
 bool is_secret_name(std::string_view name) {
   std::string n = ascii_lower(name);
-  return n == "x-api-key" || n == "authorization" || n == "x-twilio-signature" ||
-         n == "cookie" || n == "set-cookie" || n.find("token") != std::string::npos ||
+  return n == "x-api-key" || n == "authorization" || n == "x-twilio-signature" || n == "cookie" ||
+         n == "set-cookie" || n.find("token") != std::string::npos ||
          n.find("secret") != std::string::npos || n.find("password") != std::string::npos ||
          n.find("api_key") != std::string::npos || n.find("apikey") != std::string::npos ||
          n.find("signature") != std::string::npos;

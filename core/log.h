@@ -7,12 +7,12 @@
 // whatever the caller passed, and callers log headers only through redacted_headers().
 #pragma once
 
+#include <spdlog/logger.h>
+
+#include <boost/json.hpp>
 #include <memory>
 #include <string>
 #include <string_view>
-
-#include <boost/json.hpp>
-#include <spdlog/logger.h>
 
 #include "core/events/proxy_event.h"
 #include "core/ports/clock.h"
@@ -39,24 +39,28 @@ class Log {
       : logger_(std::move(logger)), clock_(clock) {}
 
   bool enabled(spdlog::level::level_enum level) const { return logger_->should_log(level); }
-  void write(spdlog::level::level_enum level, std::string_view request_id,
-             std::string_view message, boost::json::object fields = {}) const;
+  void write(spdlog::level::level_enum level, std::string_view request_id, std::string_view message,
+             boost::json::object fields = {}) const;
 
   void debug(std::string_view request_id, std::string_view message,
              boost::json::object fields = {}) const {
-    if (enabled(spdlog::level::debug)) write(spdlog::level::debug, request_id, message, std::move(fields));
+    if (enabled(spdlog::level::debug))
+      write(spdlog::level::debug, request_id, message, std::move(fields));
   }
   void info(std::string_view request_id, std::string_view message,
             boost::json::object fields = {}) const {
-    if (enabled(spdlog::level::info)) write(spdlog::level::info, request_id, message, std::move(fields));
+    if (enabled(spdlog::level::info))
+      write(spdlog::level::info, request_id, message, std::move(fields));
   }
   void warn(std::string_view request_id, std::string_view message,
             boost::json::object fields = {}) const {
-    if (enabled(spdlog::level::warn)) write(spdlog::level::warn, request_id, message, std::move(fields));
+    if (enabled(spdlog::level::warn))
+      write(spdlog::level::warn, request_id, message, std::move(fields));
   }
   void error(std::string_view request_id, std::string_view message,
              boost::json::object fields = {}) const {
-    if (enabled(spdlog::level::err)) write(spdlog::level::err, request_id, message, std::move(fields));
+    if (enabled(spdlog::level::err))
+      write(spdlog::level::err, request_id, message, std::move(fields));
   }
 
  private:

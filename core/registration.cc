@@ -105,10 +105,13 @@ class Validator {
     }
     std::optional<std::int64_t> cents;
     if (v->is_string()) {
-      cents = parse_money_text(trim(std::string_view(v->get_string().data(), v->get_string().size())));
+      cents =
+          parse_money_text(trim(std::string_view(v->get_string().data(), v->get_string().size())));
     } else if (v->is_int64()) {
-      if (v->get_int64() >= 0 && v->get_int64() <= kFeeCentsMax / 100) cents = v->get_int64() * 100;
-      else if (v->get_int64() > kFeeCentsMax / 100) cents = kFeeCentsMax + 1;
+      if (v->get_int64() >= 0 && v->get_int64() <= kFeeCentsMax / 100)
+        cents = v->get_int64() * 100;
+      else if (v->get_int64() > kFeeCentsMax / 100)
+        cents = kFeeCentsMax + 1;
     } else if (v->is_uint64()) {
       cents = kFeeCentsMax + 1;  // beyond int64: certainly too large
     } else if (v->is_double()) {

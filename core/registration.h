@@ -4,12 +4,11 @@
 // Owned by core; pure functions and values, no threading concerns.
 #pragma once
 
+#include <boost/json/fwd.hpp>
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <boost/json/fwd.hpp>
 
 #include "core/ports/clock.h"
 
@@ -50,10 +49,10 @@ struct FieldError {
 };
 
 // Named limits of the registration payload.
-inline constexpr std::size_t kNameLengthMax = 50;         // characters, first or last name
-inline constexpr std::size_t kTeamNameLengthMax = 60;     // characters
-inline constexpr std::size_t kManagerNameLengthMax = 100; // characters
-inline constexpr std::int64_t kFeeCentsMax = 100'000'00;  // 100,000.00
+inline constexpr std::size_t kNameLengthMax = 50;          // characters, first or last name
+inline constexpr std::size_t kTeamNameLengthMax = 60;      // characters
+inline constexpr std::size_t kManagerNameLengthMax = 100;  // characters
+inline constexpr std::int64_t kFeeCentsMax = 100'000'00;   // 100,000.00
 
 // Validates the payload object of POST /trigger. Every bad field is reported, in the order of
 // the payload's field list, so a client can fix them all at once; `out` is filled only when the

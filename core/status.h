@@ -17,14 +17,14 @@ namespace twin::core {
 
 enum class StatusCode {
   kOk,
-  kInvalidArgument,    // the caller sent something wrong; do not retry unchanged
-  kNotFound,           // the thing named does not exist
-  kAlreadyExists,      // a create collided with an existing thing
-  kPermissionDenied,   // authentication or authorisation failed
-  kResourceExhausted,  // throttled or over a quota; retry later
-  kFailedPrecondition, // the system is not in a state to do this
-  kUnavailable,        // transient failure; retry
-  kInternal,           // a bug or an unexpected failure
+  kInvalidArgument,     // the caller sent something wrong; do not retry unchanged
+  kNotFound,            // the thing named does not exist
+  kAlreadyExists,       // a create collided with an existing thing
+  kPermissionDenied,    // authentication or authorisation failed
+  kResourceExhausted,   // throttled or over a quota; retry later
+  kFailedPrecondition,  // the system is not in a state to do this
+  kUnavailable,         // transient failure; retry
+  kInternal,            // a bug or an unexpected failure
 };
 
 std::string_view to_string(StatusCode code);
@@ -73,7 +73,7 @@ inline Status internal_error(std::string message) {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : state_(std::move(value)) {}  // NOLINT: implicit on purpose
+  Result(T value) : state_(std::move(value)) {}        // NOLINT: implicit on purpose
   Result(Status status) : state_(std::move(status)) {  // NOLINT: implicit on purpose
     assert(!std::get<Status>(state_).is_ok() && "Result needs a value or an error");
   }

@@ -55,7 +55,8 @@ bool twilio_signature_valid(std::string_view auth_token, std::string_view url,
   std::string alternate = twilio_alternate_port_url(url);
   if (!alternate.empty()) {
     // Always compute both, so the time taken does not say which spelling matched.
-    valid = constant_time_equals(twilio_signature(auth_token, alternate, params), signature) | valid;
+    valid =
+        constant_time_equals(twilio_signature(auth_token, alternate, params), signature) | valid;
   }
   return valid;
 }

@@ -3,11 +3,12 @@
 //
 // Exit codes: 0 the event was handled (whatever its status code), 2 the event could not be read
 // or the command line is wrong (the error goes to stderr).
+#include <spdlog/sinks/stdout_sinks.h>
+
 #include <CLI/CLI.hpp>
 #include <fstream>
 #include <iostream>
 #include <sstream>
-#include <spdlog/sinks/stdout_sinks.h>
 
 #include "core/encoding.h"
 #include "core/handler.h"
@@ -76,8 +77,7 @@ int run_invoke(const InvokeOptions& opt) {
   fakes::MemoryRegistrationStore registrations;
   fakes::MemoryIdempotencyStore idempotency;
   fakes::MemoryMessenger messenger;
-  auto logger =
-      core::make_json_logger("core", std::make_shared<spdlog::sinks::stderr_sink_st>());
+  auto logger = core::make_json_logger("core", std::make_shared<spdlog::sinks::stderr_sink_st>());
   logger->set_level(spdlog::level::from_str(opt.log_level));
   core::Handler handler(config, {clock, ids, queue, registrations, idempotency, messenger},
                         core::Log(logger, clock));
@@ -97,11 +97,9 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   InvokeOptions opt;
   CLI::App* invoke = app.add_subcommand("invoke", "Run the handler on one Lambda event JSON file");
-  invoke->add_option("event", opt.event_path, "Event JSON (API Gateway proxy or SQS)")
-      ->required();
+  invoke->add_option("event", opt.event_path, "Event JSON (API Gateway proxy or SQS)")->required();
   auto* key = invoke->add_option("--api-key", opt.api_key, "API key /trigger accepts");
-  invoke->add_option("--api-key-file", opt.api_key_file, "File holding the API key")
-      ->excludes(key);
+  invoke->add_option("--api-key-file", opt.api_key_file, "File holding the API key")->excludes(key);
   invoke->add_option("--twilio-auth-token-file", opt.twilio_auth_token_file,
                      "File holding the Twilio auth token (enables signature checks)");
   invoke->add_flag("--queue", opt.queue, "/webhook enqueues instead of processing at once");

@@ -34,8 +34,8 @@ std::vector<std::string> forbidden_includes(const std::string& dir,
 }
 
 TEST(Layering, CoreIncludesNeitherFakesNorSimNorIoLibraries) {
-  EXPECT_EQ(forbidden_includes("core", {"fakes/", "sim/", "tests/", "sqlite3", "boost/asio",
-                                        "boost/beast"}),
+  EXPECT_EQ(forbidden_includes(
+                "core", {"fakes/", "sim/", "tests/", "sqlite3", "boost/asio", "boost/beast"}),
             std::vector<std::string>{});
 }
 

@@ -4,12 +4,11 @@
 // an empty value, so a parser reads straight through and checks ok() once at the end.
 #pragma once
 
+#include <boost/json.hpp>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <boost/json.hpp>
 
 namespace twin::core {
 

@@ -5,14 +5,13 @@
 // ProxyResponses with the same code, so the two sides cannot drift apart.
 #pragma once
 
+#include <boost/json/fwd.hpp>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <boost/json/fwd.hpp>
 
 #include "core/status.h"
 

@@ -4,11 +4,10 @@
 // Owned by core; values and pure functions, shared with the event source mapping fake.
 #pragma once
 
+#include <boost/json/fwd.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <boost/json/fwd.hpp>
 
 #include "core/events/proxy_event.h"
 #include "core/status.h"

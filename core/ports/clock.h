@@ -17,7 +17,7 @@
 
 namespace twin::core {
 
-using TimeUs = std::int64_t;     // microseconds since 1970-01-01T00:00:00Z
+using TimeUs = std::int64_t;      // microseconds since 1970-01-01T00:00:00Z
 using DurationUs = std::int64_t;  // a span of microseconds
 
 inline constexpr DurationUs kMicrosPerMilli = 1'000;

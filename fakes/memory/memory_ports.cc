@@ -14,8 +14,8 @@ std::uint64_t SeededIdSource::next64() {
 std::string SeededIdSource::next_uuid() {
   std::uint64_t hi = next64();
   std::uint64_t lo = next64();
-  hi = (hi & ~0xF000ULL) | 0x4000ULL;                      // version 4
-  lo = (lo & ~(0xC000ULL << 48)) | (0x8000ULL << 48);      // variant 10xx
+  hi = (hi & ~0xF000ULL) | 0x4000ULL;                  // version 4
+  lo = (lo & ~(0xC000ULL << 48)) | (0x8000ULL << 48);  // variant 10xx
   return fmt::format("{:08x}-{:04x}-{:04x}-{:04x}-{:012x}", hi >> 32, (hi >> 16) & 0xFFFF,
                      hi & 0xFFFF, lo >> 48, lo & 0xFFFFFFFFFFFFULL);
 }
@@ -35,7 +35,8 @@ core::Result<std::optional<core::Registration>> MemoryRegistrationStore::find_by
 core::Status MemoryRegistrationStore::insert(const core::Registration& registration) {
   std::string key = core::registration_natural_key(registration.request);
   if (by_key_.contains(key)) {
-    return {core::StatusCode::kAlreadyExists, "registration exists: " + registration.registration_id};
+    return {core::StatusCode::kAlreadyExists,
+            "registration exists: " + registration.registration_id};
   }
   by_key_.emplace(std::move(key), registrations_.size());
   registrations_.push_back(registration);

@@ -34,9 +34,10 @@ TEST(ProxyEvent, MalformedEventsNameTheJsonPath) {
             "$.multiValueHeaders.A: expected array, got string");
   EXPECT_EQ(event_error(R"({"httpMethod":"POST","resource":"/t","body":{}})"),
             "$.body: expected string, got object");
-  EXPECT_EQ(event_error(
-                R"({"httpMethod":"POST","resource":"/t","requestContext":{"identity":{"sourceIp":1}}})"),
-            "$.requestContext.identity.sourceIp: expected string, got number");
+  EXPECT_EQ(
+      event_error(
+          R"({"httpMethod":"POST","resource":"/t","requestContext":{"identity":{"sourceIp":1}}})"),
+      "$.requestContext.identity.sourceIp: expected string, got number");
   EXPECT_EQ(event_error(R"({"Records":{}})"), "$.Records: expected array, got object");
   EXPECT_EQ(event_error(R"({"Records":[{"messageId":"m","body":"b","attributes":{"k":1}}]})"),
             "$.Records[0].attributes.k: expected string, got number");
@@ -93,7 +94,7 @@ TEST(SqsEvent, RecordedAwsShapeParses) {
     "messageAttributes":{"WeeksOn":{"stringValue":"6","stringListValues":[],"binaryListValues":[],"dataType":"Number"}},
     "md5OfMessageAttributes":null,"md5OfBody":"098f6bcd4621d373cade4e832627b4f6",
     "eventSource":"aws:sqs","eventSourceARN":"arn:aws:sqs:us-east-2:123456789012:my-queue","awsRegion":"us-east-2"}]})")
-                                                  .as_object());
+                                          .as_object());
   ASSERT_TRUE(parsed.is_ok()) << parsed.status().to_string();
   ASSERT_EQ(parsed->records.size(), 1u);
   EXPECT_EQ(parsed->records[0].message_attributes[0].string_value.value_or(""), "6");
@@ -104,10 +105,10 @@ TEST(Encoding, Base64IsStrict) {
   EXPECT_EQ(core::base64_encode("hello"), "aGVsbG8=");
   EXPECT_EQ(core::base64_decode("aGVsbG8=").value_or("?"), "hello");
   EXPECT_EQ(core::base64_decode("").value_or("?"), "");
-  EXPECT_FALSE(core::base64_decode("aGVsbG8"));    // not a multiple of 4
-  EXPECT_FALSE(core::base64_decode("aGV=bG8="));   // padding inside
-  EXPECT_FALSE(core::base64_decode("aGVsbG9="));   // non-zero dropped bits
-  EXPECT_FALSE(core::base64_decode("aGVs!G8="));   // outside the alphabet
+  EXPECT_FALSE(core::base64_decode("aGVsbG8"));   // not a multiple of 4
+  EXPECT_FALSE(core::base64_decode("aGV=bG8="));  // padding inside
+  EXPECT_FALSE(core::base64_decode("aGVsbG9="));  // non-zero dropped bits
+  EXPECT_FALSE(core::base64_decode("aGVs!G8="));  // outside the alphabet
 }
 
 TEST(Encoding, FormDecoding) {
@@ -138,7 +139,8 @@ TEST(Log, TimestampsAreIso8601FromTheClock) {
 TEST(Log, SecretFieldsAreRedactedWhateverTheCaller) {
   HandlerHarness h;
   core::Log log(h.logger, h.clock);
-  log.info("r1", "m", {{"auth_token", "tok-123"}, {"nested", json::object{{"x-api-key", "k-456"}}}});
+  log.info("r1", "m",
+           {{"auth_token", "tok-123"}, {"nested", json::object{{"x-api-key", "k-456"}}}});
   EXPECT_EQ(h.sink->all().find("tok-123"), std::string::npos);
   EXPECT_EQ(h.sink->all().find("k-456"), std::string::npos);
 }

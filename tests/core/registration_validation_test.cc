@@ -28,7 +28,8 @@ TEST(RegistrationValidation, TextFields) {
   EXPECT_EQ(error_of("player_first_name", 7), "must be a string");
   EXPECT_EQ(error_of("player_first_name", nullptr), "is required");
   EXPECT_EQ(error_of("player_first_name", "   "), "must not be empty");
-  EXPECT_EQ(error_of("player_first_name", json::string(std::string(51, 'a'))), "must be at most 50 characters");
+  EXPECT_EQ(error_of("player_first_name", json::string(std::string(51, 'a'))),
+            "must be at most 50 characters");
   EXPECT_EQ(error_of("player_first_name", json::string(std::string(50, 'a'))), "ok");
   EXPECT_EQ(error_of("player_first_name", "Zoë-Renée O'Brien"), "ok");
   EXPECT_EQ(error_of("player_first_name", "a\u0001b"), "must not contain control characters");
@@ -39,7 +40,8 @@ TEST(RegistrationValidation, TextFields) {
 TEST(RegistrationValidation, AgeGroup) {
   for (const char* ok : {"u7s", "u11s", "u18s", "U12s"}) EXPECT_EQ(error_of("age_group", ok), "ok");
   for (const char* bad : {"u6s", "u19s", "u011s", "11s", "u11", "under 11"}) {
-    EXPECT_EQ(error_of("age_group", bad), "must be an age group from u7s to u18s, like u11s") << bad;
+    EXPECT_EQ(error_of("age_group", bad), "must be an age group from u7s to u18s, like u11s")
+        << bad;
   }
 }
 
@@ -54,8 +56,8 @@ TEST(RegistrationValidation, Season) {
 TEST(RegistrationValidation, Phone) {
   EXPECT_EQ(error_of("parent_tel", "+447700900123"), "ok");
   EXPECT_EQ(error_of("parent_tel", "+12345678"), "ok");
-  for (const char* bad : {"447700900123", "+1234567", "+1234567890123456", "+0447700900",
-                          "+44 7700 900123"}) {
+  for (const char* bad :
+       {"447700900123", "+1234567", "+1234567890123456", "+0447700900", "+44 7700 900123"}) {
     EXPECT_NE(error_of("parent_tel", bad), "ok") << bad;
   }
 }

@@ -17,8 +17,10 @@ core::SqsRecord record(std::string id, std::string body) {
 }
 
 std::string message(std::string sid) {
-  return json::serialize(json::object{
-      {"MessageSid", sid}, {"From", "whatsapp:+447700900123"}, {"To", "whatsapp:+1"}, {"Body", "ok"}});
+  return json::serialize(json::object{{"MessageSid", sid},
+                                      {"From", "whatsapp:+447700900123"},
+                                      {"To", "whatsapp:+1"},
+                                      {"Body", "ok"}});
 }
 
 json::object run(HandlerHarness& h, const core::SqsEvent& e) {

@@ -106,9 +106,9 @@ TEST(Webhook, PublicBaseUrlReplacesHostAndStage) {
   core::Config c = signed_config();
   c.public_base_url = "https://club.example.org/api";
   HandlerHarness h(c);
-  EXPECT_EQ(h.call(signed_webhook(message_fields(), "https://club.example.org/api/webhook"))
-                .status_code,
-            200);
+  EXPECT_EQ(
+      h.call(signed_webhook(message_fields(), "https://club.example.org/api/webhook")).status_code,
+      200);
 }
 
 TEST(Webhook, JsonBodyRefusedWhenSigningIsOn) {
@@ -148,15 +148,15 @@ TEST_P(WebhookBadInput, IsRefusedAndLosesNothing) {
 constexpr const char* kForm = "application/x-www-form-urlencoded";
 INSTANTIATE_TEST_SUITE_P(
     Bodies, WebhookBadInput,
-    ::testing::Values(
-        BadWebhook{"MissingSid", kForm, "From=a&To=b&Body=x", 400},
-        BadWebhook{"EmptyFrom", kForm, "MessageSid=SM1&From=&To=b", 400},
-        BadWebhook{"DuplicateSid", kForm, "MessageSid=SM1&MessageSid=SM2&From=a&To=b", 400},
-        BadWebhook{"BadEscape", kForm, "MessageSid=SM%ZZ&From=a&To=b", 400},
-        BadWebhook{"JsonArray", "application/json", "[1]", 400},
-        BadWebhook{"JsonNumberField", "application/json", R"({"MessageSid":5,"From":"a","To":"b"})",
-                   400},
-        BadWebhook{"TextPlain", "text/plain", "hello", 415}),
+    ::testing::Values(BadWebhook{"MissingSid", kForm, "From=a&To=b&Body=x", 400},
+                      BadWebhook{"EmptyFrom", kForm, "MessageSid=SM1&From=&To=b", 400},
+                      BadWebhook{"DuplicateSid", kForm, "MessageSid=SM1&MessageSid=SM2&From=a&To=b",
+                                 400},
+                      BadWebhook{"BadEscape", kForm, "MessageSid=SM%ZZ&From=a&To=b", 400},
+                      BadWebhook{"JsonArray", "application/json", "[1]", 400},
+                      BadWebhook{"JsonNumberField", "application/json",
+                                 R"({"MessageSid":5,"From":"a","To":"b"})", 400},
+                      BadWebhook{"TextPlain", "text/plain", "hello", 415}),
     [](const auto& p) { return std::string(p.param.name); });
 
 class FailingQueue : public core::ForwardingQueue {
@@ -208,33 +208,33 @@ TEST(TwilioSignature, PublishedVectors) {
                                          {"To", "+18005551212"},
                                          {"Caller", "+14158675309"}};
   EXPECT_EQ(core::twilio_signature("12345", url, python), "RSOYDt4T1cUTdK1PDd93/VVr8B8=");
-  EXPECT_EQ(core::twilio_signature("12345", "https://mycompany.com:443/myapp.php?foo=1&bar=2",
-                                   python),
-            "kvajT1Ptam85bY51eRf/AJRuM3w=");
+  EXPECT_EQ(
+      core::twilio_signature("12345", "https://mycompany.com:443/myapp.php?foo=1&bar=2", python),
+      "kvajT1Ptam85bY51eRf/AJRuM3w=");
   EXPECT_TRUE(core::twilio_signature_valid("12345", url, python, "kvajT1Ptam85bY51eRf/AJRuM3w="));
-  EXPECT_EQ(core::twilio_signature(
-                "12345", url,
-                {{"Sid", "CA123"}, {"SidAccount", "AC123"}, {"Digits", "5678"}, {"Digits", "1234"}}),
-            "IK+Dwps556ElfBT0I3Rgjkr1wJU=");
+  EXPECT_EQ(
+      core::twilio_signature(
+          "12345", url,
+          {{"Sid", "CA123"}, {"SidAccount", "AC123"}, {"Digits", "5678"}, {"Digits", "1234"}}),
+      "IK+Dwps556ElfBT0I3Rgjkr1wJU=");
 }
 
 TEST(TwilioSignature, ProjectWhatsAppVector) {
-  std::vector<core::FormField> fields = {
-      {"SmsMessageSid", "SM0123456789abcdef0123456789abcdef"},
-      {"NumMedia", "0"},
-      {"ProfileName", "Alice"},
-      {"MessageType", "text"},
-      {"SmsSid", "SM0123456789abcdef0123456789abcdef"},
-      {"WaId", "447700900123"},
-      {"SmsStatus", "received"},
-      {"Body", "Hello there"},
-      {"To", "whatsapp:+14155238886"},
-      {"NumSegments", "1"},
-      {"ReferralNumMedia", "0"},
-      {"MessageSid", "SM0123456789abcdef0123456789abcdef"},
-      {"AccountSid", "AC0123456789abcdef0123456789abcdef"},
-      {"From", "whatsapp:+447700900123"},
-      {"ApiVersion", "2010-04-01"}};
+  std::vector<core::FormField> fields = {{"SmsMessageSid", "SM0123456789abcdef0123456789abcdef"},
+                                         {"NumMedia", "0"},
+                                         {"ProfileName", "Alice"},
+                                         {"MessageType", "text"},
+                                         {"SmsSid", "SM0123456789abcdef0123456789abcdef"},
+                                         {"WaId", "447700900123"},
+                                         {"SmsStatus", "received"},
+                                         {"Body", "Hello there"},
+                                         {"To", "whatsapp:+14155238886"},
+                                         {"NumSegments", "1"},
+                                         {"ReferralNumMedia", "0"},
+                                         {"MessageSid", "SM0123456789abcdef0123456789abcdef"},
+                                         {"AccountSid", "AC0123456789abcdef0123456789abcdef"},
+                                         {"From", "whatsapp:+447700900123"},
+                                         {"ApiVersion", "2010-04-01"}};
   EXPECT_EQ(core::twilio_signature(kTwilioToken, kUrl, fields), "9UOJPuep5kQW9B3cS57HYyhDf2Q=");
 }
 

@@ -1,10 +1,10 @@
 // `twin invoke` as a user runs it: the built binary on the shipped sample events.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 
 #include <boost/json.hpp>
 #include <cstdio>
 #include <string>
-#include <sys/wait.h>
 
 namespace {
 namespace json = boost::json;
@@ -15,8 +15,8 @@ struct CliRun {
 };
 
 CliRun twin(const std::string& args) {
-  std::string cmd = std::string("cd ") + TWIN_SOURCE_DIR + " && " + TWIN_BINARY + " " + args +
-                    " 2>/dev/null";
+  std::string cmd =
+      std::string("cd ") + TWIN_SOURCE_DIR + " && " + TWIN_BINARY + " " + args + " 2>/dev/null";
   CliRun r{-1, {}};
   FILE* pipe = popen(cmd.c_str(), "r");
   if (pipe == nullptr) return r;
@@ -31,7 +31,9 @@ const std::string kSecrets =
     " --api-key-file fixtures/events/api_key.txt"
     " --twilio-auth-token-file fixtures/events/twilio_auth_token.txt";
 
-int status_of(const CliRun& r) { return static_cast<int>(json::parse(r.out).at("statusCode").as_int64()); }
+int status_of(const CliRun& r) {
+  return static_cast<int>(json::parse(r.out).at("statusCode").as_int64());
+}
 
 TEST(TwinInvoke, SampleEventsGiveTheirDocumentedAnswers) {
   EXPECT_EQ(status_of(twin("invoke fixtures/events/trigger_valid.json" + kSecrets)), 200);

@@ -3,10 +3,11 @@
 // Lambda runtime would.
 #pragma once
 
+#include <spdlog/sinks/base_sink.h>
+
 #include <boost/json.hpp>
 #include <memory>
 #include <mutex>
-#include <spdlog/sinks/base_sink.h>
 #include <string>
 #include <vector>
 
@@ -51,7 +52,7 @@ struct HandlerHarness {
 
   core::Handler& handler() {
     if (!handler_) {
-      core::Ports ports{clock, ids, *queue_port, *registration_port, *idempotency_port,
+      core::Ports ports{clock,          ids, *queue_port, *registration_port, *idempotency_port,
                         *messenger_port};
       handler_ = std::make_unique<core::Handler>(config, ports, core::Log(logger, clock));
     }

@@ -1,0 +1,121 @@
+// Hot paths of the production handler, end to end: event JSON in, response JSON out, with the
+// in-memory ports and one INFO log line per request to a sink that discards.
+#include <benchmark/benchmark.h>
+#include <spdlog/sinks/null_sink.h>
+
+#include <boost/json.hpp>
+
+#include "core/handler.h"
+#include "fakes/memory/memory_ports.h"
+
+namespace {
+namespace json = boost::json;
+using namespace twin;
+
+constexpr std::string_view kKey = "bench-api-key-0123456789abcdef";
+
+struct Bench {
+  explicit Bench(bool use_queue) {
+    config.api_key = std::string(kKey);
+    config.webhook_queue_enabled = use_queue;
+    logger->set_level(spdlog::level::info);
+  }
+  core::Config config;
+  fakes::ManualClock clock{1'767'225'600'000'000};
+  fakes::SeededIdSource ids{7};
+  fakes::MemoryQueue queue{ids};
+  fakes::MemoryRegistrationStore registrations;
+  fakes::MemoryIdempotencyStore idempotency;
+  fakes::MemoryMessenger messenger;
+  std::shared_ptr<spdlog::logger> logger =
+      core::make_json_logger("core", std::make_shared<spdlog::sinks::null_sink_st>());
+  core::Handler handler{
+      config, {clock, ids, queue, registrations, idempotency, messenger}, core::Log(logger, clock)};
+};
+
+std::string proxy_event_json(std::string resource, std::string body, core::StringPairs headers) {
+  core::ProxyEvent e;
+  e.resource = e.path = resource;
+  e.http_method = "POST";
+  e.headers = std::move(headers);
+  e.request_context.path = "/prod" + resource;
+  e.request_context.stage = "prod";
+  e.body = std::move(body);
+  return json::serialize(core::to_json(e));
+}
+
+// A retried registration: the full parse/validate/lookup path without the store growing.
+void BM_TriggerValid(benchmark::State& state) {
+  Bench b(false);
+  json::object reg{{"player_first_name", "John"},
+                   {"player_last_name", "Smith"},
+                   {"team_name", "Panthers"},
+                   {"age_group", "u11s"},
+                   {"manager_full_name", "Alex Manager"},
+                   {"current_registration_season", "2025-26"},
+                   {"parent_first_name", "Jane"},
+                   {"parent_last_name", "Smith"},
+                   {"parent_tel", "+447700900123"},
+                   {"membership_fee_amount", "45.00"},
+                   {"subscription_fee_amount", 27.5}};
+  std::string event =
+      proxy_event_json("/trigger", json::serialize(reg), {{"x-api-key", std::string(kKey)}});
+  for (auto _ : state) {
+    auto out = b.handler.invoke(event);
+    benchmark::DoNotOptimize(out);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_TriggerValid);
+
+void BM_WebhookEnqueue(benchmark::State& state) {
+  auto b = std::make_unique<Bench>(true);
+  std::string event = proxy_event_json(
+      "/webhook",
+      "MessageSid=SM0123456789abcdef0123456789abcdef&From=whatsapp%3A%2B447700900123&To="
+      "whatsapp%3A%2B14155238886&Body=Yes",
+      {{"Content-Type", "application/x-www-form-urlencoded"}});
+  for (auto _ : state) {
+    auto out = b->handler.invoke(event);
+    benchmark::DoNotOptimize(out);
+    if (b->queue.messages().size() > 100'000) {  // keep memory bounded on long runs
+      state.PauseTiming();
+      b = std::make_unique<Bench>(true);
+      state.ResumeTiming();
+    }
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_WebhookEnqueue);
+
+// Ten new messages per batch (distinct MessageSids, so each is really processed).
+void BM_SqsBatch(benchmark::State& state) {
+  Bench b(false);
+  const int batch = static_cast<int>(state.range(0));
+  std::vector<std::string> events;
+  for (int k = 0; k < 1000; ++k) {
+    core::SqsEvent e;
+    for (int i = 0; i < batch; ++i) {
+      core::SqsRecord r;
+      r.message_id = "m" + std::to_string(k * batch + i);
+      r.body = json::serialize(json::object{{"MessageSid", "SM" + std::to_string(k * batch + i)},
+                                            {"From", "whatsapp:+447700900123"},
+                                            {"To", "whatsapp:+14155238886"},
+                                            {"Body", "ok"}});
+      e.records.push_back(std::move(r));
+    }
+    events.push_back(json::serialize(core::to_json(e)));
+  }
+  std::size_t k = 0;
+  for (auto _ : state) {
+    auto out = b.handler.invoke(events[k % events.size()]);
+    benchmark::DoNotOptimize(out);
+    if (++k % events.size() == 0) b.clock.advance(25LL * 3600 * 1'000'000);  // expire records
+  }
+  state.SetItemsProcessed(state.iterations() * batch);
+}
+BENCHMARK(BM_SqsBatch)->Arg(10)->ArgName("batch");
+
+}  // namespace
+
+BENCHMARK_MAIN();
