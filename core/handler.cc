@@ -82,8 +82,10 @@ std::string signed_url(const ProxyEvent& event, const Config& config) {
 }  // namespace
 
 Result<std::string> Handler::invoke(std::string_view event_json) {
+  json::monotonic_resource arena(parse_buffer_.get(), kParseBufferBytes);
   json::error_code ec;
-  json::value event = json::parse(json::string_view(event_json.data(), event_json.size()), ec);
+  json::value event =
+      json::parse(json::string_view(event_json.data(), event_json.size()), ec, &arena);
   if (ec) return invalid_argument("$: event is not valid JSON: " + ec.message());
   if (!event.is_object()) {
     return invalid_argument("$: expected object, got " + std::string(json_kind_name(event)));

@@ -7,6 +7,7 @@
 // included, is a proxy response or a batch response.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -56,6 +57,11 @@ class Handler {
   Config config_;
   Ports ports_;
   Log log_;
+  // Reused by every invoke() to parse the event without a malloc per JSON node; an event larger
+  // than this spills to the heap.
+  static constexpr std::size_t kParseBufferBytes = 32 * 1024;
+  std::unique_ptr<unsigned char[]> parse_buffer_ =
+      std::make_unique<unsigned char[]>(kParseBufferBytes);
 };
 
 }  // namespace twin::core

@@ -1,7 +1,5 @@
 #include "fakes/memory/memory_ports.h"
 
-#include <fmt/format.h>
-
 namespace twin::fakes {
 
 std::uint64_t SeededIdSource::next64() {
@@ -16,8 +14,15 @@ std::string SeededIdSource::next_uuid() {
   std::uint64_t lo = next64();
   hi = (hi & ~0xF000ULL) | 0x4000ULL;                  // version 4
   lo = (lo & ~(0xC000ULL << 48)) | (0x8000ULL << 48);  // variant 10xx
-  return fmt::format("{:08x}-{:04x}-{:04x}-{:04x}-{:012x}", hi >> 32, (hi >> 16) & 0xFFFF,
-                     hi & 0xFFFF, lo >> 48, lo & 0xFFFFFFFFFFFFULL);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out(36, '-');
+  std::size_t at = 0;
+  for (int nibble = 0; nibble < 32; ++nibble) {
+    if (at == 8 || at == 13 || at == 18 || at == 23) ++at;  // dashes stay
+    std::uint64_t word = nibble < 16 ? hi : lo;
+    out[at++] = kHex[(word >> (60 - 4 * (nibble % 16))) & 15];
+  }
+  return out;
 }
 
 core::Result<std::string> MemoryQueue::send(std::string_view body) {

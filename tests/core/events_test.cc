@@ -147,3 +147,23 @@ TEST(Log, SecretFieldsAreRedactedWhateverTheCaller) {
 
 }  // namespace
 }  // namespace twin::testing
+
+namespace twin::testing {
+namespace {
+
+TEST(SeededIdSource, GoldenFirstOutputs) {
+  fakes::SeededIdSource ids(1);
+  EXPECT_EQ(ids.next_uuid(), "910a2dec-8902-4cc1-beeb-8da1658eec67");
+  fakes::SeededIdSource again(1);
+  again.next_uuid();
+  EXPECT_EQ(ids.next_uuid(), again.next_uuid());
+}
+
+TEST(Log, JsonStringEscaping) {
+  std::string out;
+  core::append_json_string(out, "a\"b\\c\n\x01");
+  EXPECT_EQ(out, R"("a\"b\\c\u000a\u0001")");
+}
+
+}  // namespace
+}  // namespace twin::testing
