@@ -92,13 +92,26 @@ std::optional<std::string> JsonReader::string(const json::object& parent, std::s
                                               std::string_view parent_path, Need need) {
   const json::value* v = member(parent, key, parent_path, need);
   if (v == nullptr) return std::nullopt;
-  return as_string(*v, json_path_join(parent_path, key));
+  return as_string(*v, parent_path, key);
 }
 
-std::optional<std::string> JsonReader::as_string(const json::value& value, std::string_view path) {
+std::optional<std::string> JsonReader::as_string(const json::value& value,
+                                                 std::string_view parent_path,
+                                                 std::string_view key) {
   if (!ok()) return std::nullopt;
   if (!value.is_string()) {
-    fail_kind(path, "string", value);
+    fail_kind(json_path_join(parent_path, key), "string", value);
+    return std::nullopt;
+  }
+  const json::string& s = value.get_string();
+  return std::string(s.data(), s.size());
+}
+
+std::optional<std::string> JsonReader::as_string(const json::value& value,
+                                                 std::string_view parent_path, std::size_t index) {
+  if (!ok()) return std::nullopt;
+  if (!value.is_string()) {
+    fail_kind(json_path_index(parent_path, index), "string", value);
     return std::nullopt;
   }
   const json::string& s = value.get_string();

@@ -32,8 +32,12 @@ class JsonReader {
   std::optional<bool> boolean(const boost::json::object& parent, std::string_view key,
                               std::string_view parent_path, Need need);
 
-  // Checks that `value` is a string; names `path` otherwise.
-  std::optional<std::string> as_string(const boost::json::value& value, std::string_view path);
+  // Checks that `value`, found at parent_path + key (or + [index]), is a string. The path is
+  // only put together when there is an error to report.
+  std::optional<std::string> as_string(const boost::json::value& value,
+                                       std::string_view parent_path, std::string_view key);
+  std::optional<std::string> as_string(const boost::json::value& value,
+                                       std::string_view parent_path, std::size_t index);
 
   void fail(std::string_view path, std::string_view what);
   bool ok() const { return error_.empty(); }

@@ -18,7 +18,7 @@ std::optional<StringPairs> read_string_map(JsonReader& r, const json::object& pa
   out.reserve(obj->size());
   for (const auto& [name, value] : *obj) {
     std::string_view n(name.data(), name.size());
-    auto s = r.as_string(value, json_path_join(path, n));
+    auto s = r.as_string(value, path, n);
     if (!s) return std::nullopt;
     out.emplace_back(std::string(n), std::move(*s));
   }
@@ -34,17 +34,19 @@ std::optional<MultiValues> read_multi_map(JsonReader& r, const json::object& par
   out.reserve(obj->size());
   for (const auto& [name, value] : *obj) {
     std::string_view n(name.data(), name.size());
-    std::string item_path = json_path_join(path, n);
     if (!value.is_array()) {
-      r.fail(item_path, "expected array, got " + std::string(json_kind_name(value)));
+      r.fail(json_path_join(path, n), "expected array, got " + std::string(json_kind_name(value)));
       return std::nullopt;
     }
     std::vector<std::string> values;
     const json::array& list = value.get_array();
+    values.reserve(list.size());
     for (std::size_t i = 0; i < list.size(); ++i) {
-      auto s = r.as_string(list[i], json_path_index(item_path, i));
-      if (!s) return std::nullopt;
-      values.push_back(std::move(*s));
+      if (!list[i].is_string()) {
+        r.as_string(list[i], json_path_join(path, n), i);  // records the error with its path
+        return std::nullopt;
+      }
+      values.emplace_back(list[i].get_string().data(), list[i].get_string().size());
     }
     out.emplace_back(std::string(n), std::move(values));
   }

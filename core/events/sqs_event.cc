@@ -47,7 +47,7 @@ std::optional<SqsRecord> read_record(JsonReader& r, const json::value& value,
     std::string p = json_path_join(path, "attributes");
     for (const auto& [name, v] : *attrs) {
       std::string_view n(name.data(), name.size());
-      if (auto s = r.as_string(v, json_path_join(p, n))) out.attributes.emplace_back(n, *s);
+      if (auto s = r.as_string(v, p, n)) out.attributes.emplace_back(n, *s);
     }
   }
   read_message_attributes(r, rec, path, out.message_attributes);
