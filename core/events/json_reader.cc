@@ -15,7 +15,10 @@ std::string json_path_join(std::string_view parent, std::string_view key) {
     path += '.';
     path += key;
   } else {
-    path += "[" + json::serialize(json::value(json::string_view(key.data(), key.size()))) + "]";
+    // Appended piece by piece: `"[" + temporary` trips GCC 12's -Wrestrict false positive at -O3.
+    path += '[';
+    path += json::serialize(json::value(json::string_view(key.data(), key.size())));
+    path += ']';
   }
   return path;
 }
