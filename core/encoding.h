@@ -31,6 +31,10 @@ using FormField = std::pair<std::string, std::string>;
 // nullopt with `error` set when a name or value has a bad escape.
 std::optional<std::vector<FormField>> parse_form(std::string_view body, std::string* error);
 
+// Appends `text` as a JSON string literal, escaped the way Boost.JSON's serializer escapes
+// (quotes, backslashes, control characters; other bytes as they are).
+void append_json_string(std::string& out, std::string_view text);
+
 // True when `text` is well-formed UTF-8 (no overlongs, no surrogates, nothing past U+10FFFF).
 bool is_valid_utf8(std::string_view text);
 // Number of code points of valid UTF-8 text.

@@ -83,10 +83,14 @@ std::string signed_url(const ProxyEvent& event, const Config& config) {
 
 Result<std::string> Handler::invoke(std::string_view event_json) {
   json::monotonic_resource arena(parse_buffer_.get(), kParseBufferBytes);
+  parser_.reset(&arena);
   json::error_code ec;
-  json::value event =
-      json::parse(json::string_view(event_json.data(), event_json.size()), ec, &arena);
-  if (ec) return invalid_argument("$: event is not valid JSON: " + ec.message());
+  parser_.write(event_json.data(), event_json.size(), ec);
+  if (ec) {
+    parser_.reset();
+    return invalid_argument("$: event is not valid JSON: " + ec.message());
+  }
+  json::value event = parser_.release();
   if (!event.is_object()) {
     return invalid_argument("$: expected object, got " + std::string(json_kind_name(event)));
   }

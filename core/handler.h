@@ -7,6 +7,7 @@
 // included, is a proxy response or a batch response.
 #pragma once
 
+#include <boost/json/parser.hpp>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -62,6 +63,12 @@ class Handler {
   static constexpr std::size_t kParseBufferBytes = 32 * 1024;
   std::unique_ptr<unsigned char[]> parse_buffer_ =
       std::make_unique<unsigned char[]>(kParseBufferBytes);
+  // The parser's own working stack, kept across calls so it is not allocated per event.
+  static constexpr std::size_t kParserStackBytes = 4096;
+  std::unique_ptr<unsigned char[]> parser_stack_ =
+      std::make_unique<unsigned char[]>(kParserStackBytes);
+  boost::json::parser parser_{boost::json::storage_ptr(), boost::json::parse_options(),
+                              parser_stack_.get(), kParserStackBytes};
 };
 
 }  // namespace twin::core

@@ -108,25 +108,6 @@ std::string format_timestamp_us(TimeUs t) {
   return std::string(buf, 27);
 }
 
-void append_json_string(std::string& out, std::string_view text) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out += '"';
-  for (char c : text) {
-    auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (u < 0x20) {
-      out += "\\u00";
-      out += kHex[u >> 4];
-      out += kHex[u & 15];
-    } else {
-      out += c;
-    }
-  }
-  out += '"';
-}
-
 std::shared_ptr<spdlog::logger> make_json_logger(std::string name, spdlog::sink_ptr sink) {
   auto logger = std::make_shared<spdlog::logger>(std::move(name), std::move(sink));
   logger->set_formatter(std::make_unique<spdlog::pattern_formatter>(

@@ -30,10 +30,6 @@ boost::json::object redacted_headers(const StringPairs& headers);
 // "2026-01-01T00:00:00.000000Z"
 std::string format_timestamp_us(TimeUs t);
 
-// Appends `text` as a JSON string literal (quotes, backslashes and control characters escaped;
-// other bytes as they are).
-void append_json_string(std::string& out, std::string_view text);
-
 // A spdlog logger that writes each message as it is (pattern "%v") to the given sink.
 std::shared_ptr<spdlog::logger> make_json_logger(std::string name, spdlog::sink_ptr sink);
 

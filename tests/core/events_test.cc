@@ -162,7 +162,11 @@ TEST(SeededIdSource, GoldenFirstOutputs) {
 TEST(Log, JsonStringEscaping) {
   std::string out;
   core::append_json_string(out, "a\"b\\c\n\x01");
-  EXPECT_EQ(out, R"("a\"b\\c\u000a\u0001")");
+  EXPECT_EQ(out, R"("a\"b\\c\n\u0001")");
+  std::string text = "tab\tcr\r\x1f \xC3\xA9";
+  std::string ours;
+  core::append_json_string(ours, text);
+  EXPECT_EQ(ours, boost::json::serialize(boost::json::value(text)));
 }
 
 }  // namespace
