@@ -2,7 +2,7 @@
 // event with in-memory ports and prints the function's response, like `sam local invoke -e`.
 //
 // Exit codes: 0 the event was handled (whatever its status code), 2 the event could not be read
-// or the command line is wrong (the error goes to stderr).
+// or the command line is wrong (the error goes to stderr), 70 an internal error (a bug).
 #include <spdlog/sinks/stdout_sinks.h>
 
 #include <CLI/CLI.hpp>
@@ -17,6 +17,7 @@
 namespace {
 
 constexpr int kExitUsage = 2;
+constexpr int kExitInternal = 70;  // EX_SOFTWARE
 // 2026-01-01T00:00:00Z: invoke runs on a fixed clock so its output is reproducible.
 constexpr twin::core::TimeUs kDefaultTimeUs = 1'767'225'600'000'000;
 
@@ -115,6 +116,12 @@ int main(int argc, char** argv) {
     int code = app.exit(e);
     return code == 0 ? 0 : kExitUsage;
   }
-  if (invoke->parsed()) return run_invoke(opt);
-  return kExitUsage;
+  if (!invoke->parsed()) return kExitUsage;
+  try {
+    return run_invoke(opt);
+  } catch (const std::exception& e) {
+    // The process edge: nothing below throws on bad input, so this is a bug or out of memory.
+    std::cerr << "twin: internal error: " << e.what() << "\n";
+    return kExitInternal;
+  }
 }
