@@ -59,7 +59,7 @@ std::optional<std::string> body_bytes(const ProxyEvent& event) {
 std::string signed_url(const ProxyEvent& event, const Config& config) {
   std::string url;
   if (config.public_base_url) {
-    url = *config.public_base_url + event.path;
+    url = *config.public_base_url + event.resource;  // path may hold a base-path mapping
   } else {
     std::string_view path = event.request_context.path.empty() ? std::string_view(event.path)
                                                                : event.request_context.path;

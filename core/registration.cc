@@ -57,7 +57,10 @@ class Validator {
       std::string_view digits = std::string_view(s).substr(1, s.size() - 2);
       ok = !digits.empty() && digits.size() <= 2 && digits.front() != '0';
       for (char c : digits) {
-        ok = ok && is_digit(c);
+        if (!ok || !is_digit(c)) {  // stop before a long or odd group can overflow `age`
+          ok = false;
+          break;
+        }
         age = age * 10 + (c - '0');
       }
     }
