@@ -39,7 +39,8 @@ TEST(RegistrationValidation, TextFields) {
 
 TEST(RegistrationValidation, AgeGroup) {
   for (const char* ok : {"u7s", "u11s", "u18s", "U12s"}) EXPECT_EQ(error_of("age_group", ok), "ok");
-  for (const char* bad : {"u6s", "u19s", "u011s", "11s", "u11", "under 11", "u999999999999999999s", "u1\xC3\xA9s"}) {
+  for (const char* bad :
+       {"u6s", "u19s", "u011s", "11s", "u11", "under 11", "u999999999999999999s", "u1\xC3\xA9s"}) {
     EXPECT_EQ(error_of("age_group", bad), "must be an age group from u7s to u18s, like u11s")
         << bad;
   }
