@@ -335,7 +335,7 @@ Status Handler::process_message(const InboundMessage& message, const std::string
   if (Status s = ports_.registrations.record_inbound(message); !s.is_ok()) return s;
   std::string_view phone = message.from;
   if (phone.starts_with("whatsapp:")) phone.remove_prefix(9);
-  auto replied = ports_.registrations.mark_replied(phone, now);
+  auto replied = ports_.registrations.mark_replied(phone, message.received_at_us, now);
   if (!replied.is_ok()) return replied.status();
   if (Status s = ports_.idempotency.record(message.message_sid, now + config_.idempotency_ttl_us);
       !s.is_ok()) {

@@ -3,7 +3,11 @@
 // Contract
 // - send_invitation() returns OK once the provider accepted the message. A non-OK status means
 //   it was not sent; the handler leaves the registration marked "invitation not sent" so that a
-//   client retry sends it then. Nothing is sent twice for one registration by the handler.
+//   client retry sends it then.
+// - Idempotent on registration_id (production passes it to the provider as the idempotency key):
+//   once an invitation for a registration was accepted, another call for the same registration
+//   returns OK and sends nothing. So a retry after the send succeeded but recording it failed
+//   never reaches the parent twice.
 #pragma once
 
 #include <string>

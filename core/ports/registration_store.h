@@ -4,8 +4,11 @@
 // - insert() fails with kAlreadyExists when a registration with the same natural key
 //   (registration_natural_key) exists; find_by_natural_key() finds it.
 // - update() replaces the stored record with the same registration_id (kNotFound otherwise).
-// - mark_replied() moves every *pending* registration with this parent phone to kReplied and
-//   returns how many it moved; calling it again moves none (idempotent).
+// - mark_replied(tel, received_at, now) moves every *pending* registration with this parent
+//   phone created at or before received_at (the time the reply reached the webhook) to kReplied,
+//   stamps it `now`, and returns how many it moved; calling it again moves none (idempotent). A
+//   reply can only answer an invitation that existed when it arrived, so an old message
+//   redelivered after its idempotency record expired never marks a newer registration.
 // - record_inbound() stores an inbound message once per message_sid; a second call with the
 //   same sid is OK and changes nothing (idempotent).
 // - Transient storage failures are kUnavailable; the caller reports them so the work is retried.
@@ -35,7 +38,7 @@ class RegistrationStore {
   virtual Result<std::optional<Registration>> find_by_natural_key(std::string_view key) = 0;
   virtual Status insert(const Registration& registration) = 0;
   virtual Status update(const Registration& registration) = 0;
-  virtual Result<int> mark_replied(std::string_view parent_tel, TimeUs now) = 0;
+  virtual Result<int> mark_replied(std::string_view parent_tel, TimeUs received_at, TimeUs now) = 0;
   virtual Status record_inbound(const InboundMessage& message) = 0;
 };
 
@@ -47,8 +50,8 @@ class ForwardingRegistrationStore : public RegistrationStore {
   }
   Status insert(const Registration& registration) override { return target_.insert(registration); }
   Status update(const Registration& registration) override { return target_.update(registration); }
-  Result<int> mark_replied(std::string_view parent_tel, TimeUs now) override {
-    return target_.mark_replied(parent_tel, now);
+  Result<int> mark_replied(std::string_view parent_tel, TimeUs received_at, TimeUs now) override {
+    return target_.mark_replied(parent_tel, received_at, now);
   }
   Status record_inbound(const InboundMessage& message) override {
     return target_.record_inbound(message);

@@ -59,10 +59,12 @@ core::Status MemoryRegistrationStore::update(const core::Registration& registrat
 }
 
 core::Result<int> MemoryRegistrationStore::mark_replied(std::string_view parent_tel,
+                                                        core::TimeUs received_at,
                                                         core::TimeUs now) {
   int moved = 0;
   for (auto& r : registrations_) {
-    if (r.request.parent_tel == parent_tel && r.status == core::RegistrationStatus::kPending) {
+    if (r.request.parent_tel == parent_tel && r.status == core::RegistrationStatus::kPending &&
+        r.created_at_us <= received_at) {
       r.status = core::RegistrationStatus::kReplied;
       r.updated_at_us = now;
       ++moved;

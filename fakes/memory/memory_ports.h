@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -59,14 +60,16 @@ class MemoryQueue : public core::Queue {
 
 class MemoryMessenger : public core::Messenger {
  public:
+  // Idempotent on registration_id, as the port requires.
   core::Status send_invitation(const core::Invitation& invitation) override {
-    sent_.push_back(invitation);
+    if (accepted_.insert(invitation.registration_id).second) sent_.push_back(invitation);
     return core::Status::ok();
   }
   const std::vector<core::Invitation>& sent() const { return sent_; }
 
  private:
   std::vector<core::Invitation> sent_;
+  std::set<std::string, std::less<>> accepted_;
 };
 
 class MemoryRegistrationStore : public core::RegistrationStore {
@@ -75,7 +78,8 @@ class MemoryRegistrationStore : public core::RegistrationStore {
       std::string_view key) override;
   core::Status insert(const core::Registration& registration) override;
   core::Status update(const core::Registration& registration) override;
-  core::Result<int> mark_replied(std::string_view parent_tel, core::TimeUs now) override;
+  core::Result<int> mark_replied(std::string_view parent_tel, core::TimeUs received_at,
+                                 core::TimeUs now) override;
   core::Status record_inbound(const core::InboundMessage& message) override;
 
   // Registrations in insertion order, and inbound messages by MessageSid.
