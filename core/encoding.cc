@@ -1,7 +1,12 @@
 #include "core/encoding.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <array>
 #include <cstdint>
+#include <cstring>
 
 namespace twin::core {
 namespace {
@@ -151,39 +156,45 @@ std::optional<std::vector<FormField>> parse_form(std::string_view body, std::str
   return fields;
 }
 
+std::size_t utf8_sequence_length(std::string_view text, std::size_t at) {
+  auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+  unsigned char c = byte(at);
+  if (c < 0x80) return 1;
+  std::size_t len;
+  std::uint32_t cp;
+  if (c >= 0xC2 && c <= 0xDF) {
+    len = 2;
+    cp = c & 0x1F;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    len = 3;
+    cp = c & 0x0F;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    len = 4;
+    cp = c & 0x07;
+  } else {
+    return 0;  // continuation byte, overlong lead (C0, C1) or beyond F4
+  }
+  if (at + len > text.size()) return 0;
+  for (std::size_t k = 1; k < len; ++k) {
+    unsigned char cc = byte(at + k);
+    if ((cc & 0xC0) != 0x80) return 0;
+    cp = cp << 6 | (cc & 0x3F);
+  }
+  if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000)) return 0;  // overlong
+  if (cp >= 0xD800 && cp <= 0xDFFF) return 0;                            // surrogate
+  if (cp > 0x10FFFF) return 0;
+  return len;
+}
+
 bool is_valid_utf8(std::string_view text) {
   std::size_t i = 0;
-  const std::size_t n = text.size();
-  auto at = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-  while (i < n) {
-    unsigned char c = at(i);
-    if (c < 0x80) {
+  while (i < text.size()) {
+    if (static_cast<unsigned char>(text[i]) < 0x80) {
       ++i;
       continue;
     }
-    std::size_t len;
-    std::uint32_t cp;
-    if (c >= 0xC2 && c <= 0xDF) {
-      len = 2;
-      cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      len = 3;
-      cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      len = 4;
-      cp = c & 0x07;
-    } else {
-      return false;  // continuation byte, overlong lead (C0, C1) or beyond F4
-    }
-    if (i + len > n) return false;
-    for (std::size_t k = 1; k < len; ++k) {
-      unsigned char cc = at(i + k);
-      if ((cc & 0xC0) != 0x80) return false;
-      cp = cp << 6 | (cc & 0x3F);
-    }
-    if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000)) return false;  // overlong
-    if (cp >= 0xD800 && cp <= 0xDFFF) return false;                            // surrogate
-    if (cp > 0x10FFFF) return false;
+    std::size_t len = utf8_sequence_length(text, i);
+    if (len == 0) return false;
     i += len;
   }
   return true;
@@ -197,33 +208,86 @@ std::size_t utf8_length(std::string_view text) {
   return count;
 }
 
+std::size_t find_json_special(std::string_view text, std::size_t from, bool stop_at_non_ascii) {
+  const std::size_t n = text.size();
+  std::size_t i = from;
+#if defined(__SSE2__)
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  const __m128i control_max = _mm_set1_epi8(0x1F);
+  const int high_mask = stop_at_non_ascii ? 0xFFFF : 0;
+  for (; i + 16 <= n; i += 16) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + i));
+    __m128i special = _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash));
+    // v <= 0x1F (unsigned) exactly when max(v, 0x1F) == 0x1F.
+    special = _mm_or_si128(special, _mm_cmpeq_epi8(_mm_max_epu8(v, control_max), control_max));
+    int mask = _mm_movemask_epi8(special) | (_mm_movemask_epi8(v) & high_mask);
+    if (mask != 0) return i + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
+  }
+#endif
+  for (; i < n; ++i) {
+    auto u = static_cast<unsigned char>(text[i]);
+    if (u < 0x20 || u == '"' || u == '\\' || (stop_at_non_ascii && u >= 0x80)) return i;
+  }
+  return n;
+}
+
 void append_json_string(std::string& out, std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
-  out += '"';
-  for (char c : text) {
-    auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (u >= 0x20) {
-      out += c;
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\r') {
-      out += "\\r";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (c == '\b') {
-      out += "\\b";
-    } else if (c == '\f') {
-      out += "\\f";
-    } else {
-      out += "\\u00";
-      out += kHex[u >> 4];
-      out += kHex[u & 15];
+  std::size_t first = find_json_special(text, 0, false);
+  if (first == text.size()) {  // the common case: nothing to escape
+    out += '"';
+    out.append(text);
+    out += '"';
+    return;
+  }
+  // Sized for the worst case (every byte a \u00XX escape) and written through a pointer, then
+  // trimmed: one allocation at most, and runs that need no escape are copied whole.
+  const std::size_t start = out.size();
+  out.resize(start + 2 + 6 * text.size());
+  char* p = out.data() + start;
+  *p++ = '"';
+  std::size_t run = 0;
+  for (std::size_t i = first; i < text.size(); i = find_json_special(text, i + 1, false)) {
+    std::memcpy(p, text.data() + run, i - run);
+    p += i - run;
+    run = i + 1;
+    char c = text[i];
+    *p++ = '\\';
+    switch (c) {
+      case '"':
+      case '\\':
+        *p++ = c;
+        break;
+      case '\n':
+        *p++ = 'n';
+        break;
+      case '\r':
+        *p++ = 'r';
+        break;
+      case '\t':
+        *p++ = 't';
+        break;
+      case '\b':
+        *p++ = 'b';
+        break;
+      case '\f':
+        *p++ = 'f';
+        break;
+      default: {
+        auto u = static_cast<unsigned char>(c);
+        *p++ = 'u';
+        *p++ = '0';
+        *p++ = '0';
+        *p++ = kHex[u >> 4];
+        *p++ = kHex[u & 15];
+      }
     }
   }
-  out += '"';
+  std::memcpy(p, text.data() + run, text.size() - run);
+  p += text.size() - run;
+  *p++ = '"';
+  out.resize(static_cast<std::size_t>(p - out.data()));
 }
 
 std::string ascii_lower(std::string_view text) {

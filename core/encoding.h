@@ -31,16 +31,27 @@ using FormField = std::pair<std::string, std::string>;
 // nullopt with `error` set when a name or value has a bad escape.
 std::optional<std::vector<FormField>> parse_form(std::string_view body, std::string* error);
 
+// The index of the first byte of text[from..) that a JSON string cannot hold as it is: '"',
+// '\\' or a control character, and also any byte >= 0x80 when `stop_at_non_ascii`; text.size()
+// when there is none. Sixteen bytes at a time where SSE2 is available: this scan is most of the
+// cost of reading an event and writing a response.
+std::size_t find_json_special(std::string_view text, std::size_t from, bool stop_at_non_ascii);
+
 // Appends `text` as a JSON string literal, escaped the way Boost.JSON's serializer escapes
 // (quotes, backslashes, control characters; other bytes as they are).
 void append_json_string(std::string& out, std::string_view text);
 
 // True when `text` is well-formed UTF-8 (no overlongs, no surrogates, nothing past U+10FFFF).
 bool is_valid_utf8(std::string_view text);
+// Length of the well-formed UTF-8 sequence starting at text[at] (1 for ASCII), 0 if malformed.
+std::size_t utf8_sequence_length(std::string_view text, std::size_t at);
 // Number of code points of valid UTF-8 text.
 std::size_t utf8_length(std::string_view text);
 
 std::string ascii_lower(std::string_view text);
+constexpr char ascii_lower_char(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
 bool ascii_iequals(std::string_view a, std::string_view b);
 // Removes ASCII white space at both ends.
 std::string_view trim(std::string_view text);

@@ -15,18 +15,60 @@ namespace {
 constexpr std::string_view kRouteTrigger = "/trigger";
 constexpr std::string_view kRouteWebhook = "/webhook";
 
-ProxyResponse json_response(int status, json::object body, const std::string& request_id) {
-  body["request_id"] = request_id;
+// A JSON object written field by field straight into its text; the responses are small and
+// fixed in shape, so no JSON tree is built for them.
+class JsonBody {
+ public:
+  JsonBody& text(std::string_view key, std::string_view value) {
+    open_field(key);
+    append_json_string(out_, value);
+    return *this;
+  }
+  JsonBody& boolean(std::string_view key, bool value) {
+    open_field(key);
+    out_ += value ? "true" : "false";
+    return *this;
+  }
+  JsonBody& field_errors(std::string_view key, const std::vector<FieldError>& errors) {
+    open_field(key);
+    out_ += '[';
+    for (std::size_t i = 0; i < errors.size(); ++i) {
+      if (i != 0) out_ += ',';
+      out_ += "{\"field\":";
+      append_json_string(out_, errors[i].field);
+      out_ += ",\"error\":";
+      append_json_string(out_, errors[i].error);
+      out_ += '}';
+    }
+    out_ += ']';
+    return *this;
+  }
+  std::string finish() && {
+    out_ += '}';
+    return std::move(out_);
+  }
+
+ private:
+  void open_field(std::string_view key) {
+    out_ += out_.empty() ? '{' : ',';
+    append_json_string(out_, key);
+    out_ += ':';
+  }
+  std::string out_;
+};
+
+// The body gets the request id as its last field.
+ProxyResponse json_response(int status, JsonBody body, const std::string& request_id) {
   ProxyResponse r;
   r.status_code = status;
   r.headers = {{"Content-Type", "application/json"}, {"X-Request-Id", request_id}};
-  r.body = json::serialize(body);
+  r.body = std::move(body.text("request_id", request_id)).finish();
   return r;
 }
 
 ProxyResponse message_response(int status, std::string_view message,
                                const std::string& request_id) {
-  return json_response(status, json::object{{"message", message}}, request_id);
+  return json_response(status, std::move(JsonBody().text("message", message)), request_id);
 }
 
 ProxyResponse internal_error_response(const std::string& request_id) {
@@ -79,9 +121,31 @@ std::string signed_url(const ProxyEvent& event, const Config& config) {
   return url;
 }
 
+// The webhook queue's message: {"MessageSid":..,"From":..,"To":..,"Body":..,"received_at_us":..}
+std::string queue_payload(const InboundMessage& m) {
+  std::string out = "{\"MessageSid\":";
+  append_json_string(out, m.message_sid);
+  out += ",\"From\":";
+  append_json_string(out, m.from);
+  out += ",\"To\":";
+  append_json_string(out, m.to);
+  out += ",\"Body\":";
+  append_json_string(out, m.body);
+  out += ",\"received_at_us\":";
+  out += std::to_string(m.received_at_us);
+  out += '}';
+  return out;
+}
+
 }  // namespace
 
 Result<std::string> Handler::invoke(std::string_view event_json) {
+  // Most events are well-formed proxy events: read those without building a JSON tree. Any
+  // other text (an SQS event, an error to name) takes the Boost.JSON path below.
+  {
+    ProxyEvent event;
+    if (read_proxy_event_fast(event_json, event)) return serialize(handle_proxy(event));
+  }
   json::monotonic_resource arena(parse_buffer_.get(), kParseBufferBytes);
   parser_.reset(&arena);
   json::error_code ec;
@@ -160,9 +224,12 @@ ProxyResponse Handler::trigger(const ProxyEvent& event, const std::string& reque
     return message_response(403, "Forbidden: Invalid or missing API key", request_id);
   }
   auto invalid = [&](std::string field, std::string error) {
-    json::array errors{json::object{{"field", field}, {"error", error}}};
-    return json_response(400, {{"message", "Invalid registration data"}, {"errors", errors}},
-                         request_id);
+    std::vector<FieldError> errors{{std::move(field), std::move(error)}};
+    return json_response(
+        400,
+        std::move(
+            JsonBody().text("message", "Invalid registration data").field_errors("errors", errors)),
+        request_id);
   };
   std::optional<std::string> body = body_bytes(event);
   if (!body) return invalid("body", "is not valid base64");
@@ -180,13 +247,14 @@ ProxyResponse Handler::trigger(const ProxyEvent& event, const std::string& reque
   RegistrationRequest request;
   std::vector<FieldError> errors = validate_registration(payload.get_object(), request);
   if (!errors.empty()) {
-    json::array list;
-    for (const FieldError& e : errors) list.push_back({{"field", e.field}, {"error", e.error}});
     json::array fields;
     for (const FieldError& e : errors) fields.emplace_back(e.field);
     log_.warn(request_id, "registration rejected", {{"fields", fields}});
-    return json_response(400, {{"message", "Invalid registration data"}, {"errors", list}},
-                         request_id);
+    return json_response(
+        400,
+        std::move(
+            JsonBody().text("message", "Invalid registration data").field_errors("errors", errors)),
+        request_id);
   }
   bool created = false;
   Result<Registration> reg = register_player(request, request_id, created);
@@ -195,14 +263,18 @@ ProxyResponse Handler::trigger(const ProxyEvent& event, const std::string& reque
     return internal_error_response(request_id);
   }
   const RegistrationRequest& r = reg->request;
+  std::string player = r.player_first_name + " " + r.player_last_name;
+  std::string parent = r.parent_first_name + " " + r.parent_last_name;
+  std::string team = r.team_name + " " + r.age_group;
   return json_response(200,
-                       {{"message", "Registration data received successfully"},
-                        {"player", r.player_first_name + " " + r.player_last_name},
-                        {"parent", r.parent_first_name + " " + r.parent_last_name},
-                        {"team", r.team_name + " " + r.age_group},
-                        {"status", to_string(reg->status)},
-                        {"registration_id", reg->registration_id},
-                        {"created", created}},
+                       std::move(JsonBody()
+                                     .text("message", "Registration data received successfully")
+                                     .text("player", player)
+                                     .text("parent", parent)
+                                     .text("team", team)
+                                     .text("status", to_string(reg->status))
+                                     .text("registration_id", reg->registration_id)
+                                     .boolean("created", created)),
                        request_id);
 }
 
@@ -299,12 +371,7 @@ ProxyResponse Handler::webhook(const ProxyEvent& event, const std::string& reque
   }
 
   if (config_.webhook_queue_enabled) {
-    json::object payload{{"MessageSid", message.message_sid},
-                         {"From", message.from},
-                         {"To", message.to},
-                         {"Body", message.body},
-                         {"received_at_us", message.received_at_us}};
-    auto sent = ports_.queue.send(json::serialize(payload));
+    auto sent = ports_.queue.send(queue_payload(message));
     if (!sent.is_ok()) {
       // Twilio gets a 5xx and the message is not acknowledged; nothing is lost silently.
       log_.error(request_id, "enqueue failed",

@@ -4,6 +4,7 @@
 
 #include "core/encoding.h"
 #include "core/events/json_reader.h"
+#include "core/events/json_scan.h"
 
 namespace twin::core {
 namespace json = boost::json;
@@ -193,6 +194,263 @@ Result<ProxyEvent> parse_proxy_event(const json::object& event) {
   e.is_base64_encoded = r.boolean(event, "isBase64Encoded", "$", Need::kOptional).value_or(false);
   if (!r.ok()) return invalid_argument(r.error());
   return e;
+}
+
+namespace {
+
+// The fast reader below. Each function returns false on anything the DOM reader would either
+// reject or read differently (a wrong type, a duplicate key), and the caller falls back.
+using Kind = JsonScanner::Kind;
+
+// Members of the event that the fast reader knows; a repeat of one sends the event to the DOM
+// reader, which decides what a duplicate means.
+enum EventField : unsigned {
+  kResource,
+  kPath,
+  kHttpMethod,
+  kHeaders,
+  kMultiValueHeaders,
+  kQueryStringParameters,
+  kMultiValueQueryStringParameters,
+  kPathParameters,
+  kStageVariables,
+  kRequestContext,
+  kBody,
+  kIsBase64Encoded,
+  kRecords,
+  kUnknownField,
+};
+
+constexpr std::pair<std::string_view, EventField> kEventFields[] = {
+    {"resource", kResource},
+    {"path", kPath},
+    {"httpMethod", kHttpMethod},
+    {"headers", kHeaders},
+    {"multiValueHeaders", kMultiValueHeaders},
+    {"queryStringParameters", kQueryStringParameters},
+    {"multiValueQueryStringParameters", kMultiValueQueryStringParameters},
+    {"pathParameters", kPathParameters},
+    {"stageVariables", kStageVariables},
+    {"requestContext", kRequestContext},
+    {"body", kBody},
+    {"isBase64Encoded", kIsBase64Encoded},
+    {"Records", kRecords}};
+
+// The index of `key` in `names` (names.size() when absent), trying `guess` first: API Gateway
+// writes members in one fixed order, so the member after the last one found is nearly always
+// the next, and the search costs one comparison.
+template <typename Names>
+unsigned find_name(const Names& names, std::string_view key, unsigned& guess) {
+  const auto count = static_cast<unsigned>(std::size(names));
+  if (guess < count && names[guess].first == key) return guess++;
+  for (unsigned i = 0; i < count; ++i) {
+    if (names[i].first == key) {
+      guess = i + 1;
+      return i;
+    }
+  }
+  return count;
+}
+
+// Marks `bit` in `seen`; false when it was already there.
+bool first_time(std::uint32_t& seen, unsigned bit) {
+  std::uint32_t mask = std::uint32_t{1} << bit;
+  if (seen & mask) return false;
+  seen |= mask;
+  return true;
+}
+
+bool fast_string(JsonScanner& s, std::string& out, std::string& scratch) {
+  std::string_view v;
+  if (!s.string(v, scratch)) return false;
+  out.assign(v);
+  return true;
+}
+
+// A string or null; null leaves `out` as it is (JsonReader's Need::kOptional).
+bool fast_optional_string(JsonScanner& s, std::optional<std::string>& out, std::string& scratch) {
+  if (s.peek() == Kind::kNull) return s.null();
+  return fast_string(s, out.emplace(), scratch);
+}
+
+bool fast_text(JsonScanner& s, std::string& out, std::string& scratch) {
+  if (s.peek() == Kind::kNull) return s.null();
+  return fast_string(s, out, scratch);
+}
+
+template <typename Pairs>
+bool has_name(const Pairs& pairs, std::string_view name) {
+  for (const auto& pair : pairs) {
+    if (pair.first == name) return true;
+  }
+  return false;
+}
+
+bool fast_string_map(JsonScanner& s, std::optional<StringPairs>& out, std::string& scratch) {
+  if (s.peek() == Kind::kNull) return s.null();
+  if (!s.begin_object()) return false;
+  StringPairs& pairs = out.emplace();
+  std::string_view name;
+  while (s.next_key(name)) {
+    if (has_name(pairs, name)) return false;
+    auto& [key, value] = pairs.emplace_back(std::string(name), std::string());
+    if (!fast_string(s, value, scratch)) return false;
+  }
+  return !s.failed();
+}
+
+bool fast_multi_map(JsonScanner& s, std::optional<MultiValues>& out, std::string& scratch) {
+  if (s.peek() == Kind::kNull) return s.null();
+  if (!s.begin_object()) return false;
+  MultiValues& pairs = out.emplace();
+  std::string_view name;
+  while (s.next_key(name)) {
+    if (has_name(pairs, name)) return false;
+    auto& [key, values] = pairs.emplace_back(std::string(name), std::vector<std::string>());
+    if (!s.begin_array()) return false;
+    while (s.next_element()) {
+      if (!fast_string(s, values.emplace_back(), scratch)) return false;
+    }
+    if (s.failed()) return false;
+  }
+  return !s.failed();
+}
+
+bool fast_identity(JsonScanner& s, ProxyIdentity& id, std::string& scratch) {
+  if (s.peek() == Kind::kNull) return s.null();
+  if (!s.begin_object()) return false;
+  std::pair<std::string_view, std::optional<std::string>*> fields[] = {
+      {"accessKey", &id.access_key},
+      {"accountId", &id.account_id},
+      {"apiKey", &id.api_key},
+      {"apiKeyId", &id.api_key_id},
+      {"caller", &id.caller},
+      {"cognitoAuthenticationProvider", &id.cognito_authentication_provider},
+      {"cognitoAuthenticationType", &id.cognito_authentication_type},
+      {"cognitoIdentityId", &id.cognito_identity_id},
+      {"cognitoIdentityPoolId", &id.cognito_identity_pool_id},
+      {"principalOrgId", &id.principal_org_id},
+      {"sourceIp", &id.source_ip},
+      {"user", &id.user},
+      {"userAgent", &id.user_agent},
+      {"userArn", &id.user_arn}};
+  std::uint32_t seen = 0;
+  unsigned guess = 0;
+  std::string_view key;
+  while (s.next_key(key)) {
+    unsigned i = find_name(fields, key, guess);
+    bool ok = i == std::size(fields)
+                  ? s.skip()
+                  : first_time(seen, i) && fast_optional_string(s, *fields[i].second, scratch);
+    if (!ok) return false;
+  }
+  return !s.failed();
+}
+
+bool fast_request_context(JsonScanner& s, ProxyRequestContext& c, std::string& scratch) {
+  if (s.peek() == Kind::kNull) return s.null();
+  if (!s.begin_object()) return false;
+  std::pair<std::string_view, std::string*> fields[] = {
+      {"accountId", &c.account_id},
+      {"apiId", &c.api_id},
+      {"resourceId", &c.resource_id},
+      {"resourcePath", &c.resource_path},
+      {"httpMethod", &c.http_method},
+      {"path", &c.path},
+      {"stage", &c.stage},
+      {"protocol", &c.protocol},
+      {"requestId", &c.request_id},
+      {"extendedRequestId", &c.extended_request_id},
+      {"requestTime", &c.request_time},
+      {"domainName", &c.domain_name},
+      {"domainPrefix", &c.domain_prefix},
+      {"deploymentId", &c.deployment_id}};
+  constexpr unsigned kEpochBit = std::size(fields);
+  constexpr unsigned kIdentityBit = kEpochBit + 1;
+  std::uint32_t seen = 0;
+  unsigned guess = 0;
+  std::string_view key;
+  while (s.next_key(key)) {
+    bool ok;
+    unsigned i = find_name(fields, key, guess);
+    if (i < std::size(fields)) {
+      ok = first_time(seen, i) && fast_text(s, *fields[i].second, scratch);
+    } else if (key == "requestTimeEpoch") {
+      ok = first_time(seen, kEpochBit) &&
+           (s.peek() == Kind::kNull ? s.null() : s.integer(c.request_time_epoch_ms));
+    } else if (key == "identity") {
+      ok = first_time(seen, kIdentityBit) && fast_identity(s, c.identity, scratch);
+    } else {
+      ok = s.skip();
+    }
+    if (!ok) return false;
+  }
+  return !s.failed();
+}
+
+bool fast_event_member(JsonScanner& s, EventField field, ProxyEvent& e,
+                       std::optional<std::string>& resource, std::optional<std::string>& path,
+                       std::optional<std::string>& method, std::string& scratch) {
+  std::optional<StringPairs> pairs;
+  std::optional<MultiValues> multi;
+  switch (field) {
+    case kResource:
+      return fast_optional_string(s, resource, scratch);
+    case kPath:
+      return fast_optional_string(s, path, scratch);
+    case kHttpMethod:
+      return s.peek() == Kind::kString && fast_optional_string(s, method, scratch);
+    case kHeaders:
+      if (!fast_string_map(s, pairs, scratch)) return false;
+      if (pairs) e.headers = std::move(*pairs);
+      return true;
+    case kMultiValueHeaders:
+      if (!fast_multi_map(s, multi, scratch)) return false;
+      if (multi) e.multi_value_headers = std::move(*multi);
+      return true;
+    case kQueryStringParameters:
+      return fast_string_map(s, e.query_string_parameters, scratch);
+    case kMultiValueQueryStringParameters:
+      return fast_multi_map(s, e.multi_value_query_string_parameters, scratch);
+    case kPathParameters:
+      return fast_string_map(s, e.path_parameters, scratch);
+    case kStageVariables:
+      return fast_string_map(s, e.stage_variables, scratch);
+    case kRequestContext:
+      return fast_request_context(s, e.request_context, scratch);
+    case kBody:
+      return fast_optional_string(s, e.body, scratch);
+    case kIsBase64Encoded:
+      return s.peek() == Kind::kNull ? s.null() : s.boolean(e.is_base64_encoded);
+    case kRecords:
+      return false;  // an SQS event: the caller routes it
+    case kUnknownField:
+      return s.skip();
+  }
+  return false;
+}
+
+}  // namespace
+
+bool read_proxy_event_fast(std::string_view text, ProxyEvent& e) {
+  JsonScanner s(text);
+  std::string scratch;
+  if (!s.begin_object()) return false;
+  std::optional<std::string> resource, path, method;
+  std::uint32_t seen = 0;
+  unsigned guess = 0;
+  std::string_view key;
+  while (s.next_key(key)) {
+    unsigned i = find_name(kEventFields, key, guess);
+    EventField field = i < std::size(kEventFields) ? kEventFields[i].second : kUnknownField;
+    if (field != kUnknownField && !first_time(seen, field)) return false;
+    if (!fast_event_member(s, field, e, resource, path, method, scratch)) return false;
+  }
+  if (!s.finish() || !method || (!resource && !path)) return false;
+  e.http_method = std::move(*method);
+  e.resource = resource ? *resource : path.value_or("");
+  e.path = path ? std::move(*path) : e.resource;
+  return true;
 }
 
 json::object to_json(const ProxyEvent& e) {

@@ -81,6 +81,12 @@ struct ProxyEvent {
 // Only httpMethod and one of resource/path are required; every other member may be absent or
 // null (hand-written test events often omit them) but must have the right type when present.
 Result<ProxyEvent> parse_proxy_event(const boost::json::object& event);
+// The fast path of reading an event from its text: no JSON tree, values copied straight into
+// `out`. Returns false for any text it is not sure of (not an object, a syntax error, a
+// wrong type, a duplicate member, an SQS event's "Records"...); the caller then parses the text
+// with Boost.JSON and calls parse_proxy_event, which accepts it or names the error. For every
+// text it accepts, it reads exactly what parse_proxy_event would (tests check this).
+bool read_proxy_event_fast(std::string_view text, ProxyEvent& out);
 boost::json::object to_json(const ProxyEvent& event);
 
 struct ProxyResponse {

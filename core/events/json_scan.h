@@ -1,0 +1,210 @@
+// JsonScanner: a strict pull reader over one JSON text that builds nothing, for the fast path
+// of reading events and request bodies.
+//
+// Owned by core; one scanner per text, single-threaded, no allocation except when a string
+// with escapes is decoded into a caller's buffer.
+//
+// The contract is one-sided. The scanner accepts a subset of JSON (RFC 8259 with Boost.JSON's
+// default limits) and fails on anything it is not sure of: a syntax error, a nesting deeper
+// than kDepthMax, an escape in an object key, a lone UTF-16 surrogate, a number it would have
+// to round. It never says why: a caller that gets `false` reads the same text again with
+// Boost.JSON, which either accepts it or names the error and its JSON path. So the only
+// property that matters is that everything the scanner accepts, Boost.JSON accepts with the
+// same values; tests/core/json_scan_test.cc checks that on every fixture and on mutations of
+// them.
+#pragma once
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+namespace twin::core {
+
+namespace json_scan_detail {
+
+// The first byte in [p, end) that ends a run of plain string content: '"', '\\', a control
+// character or a byte >= 0x80 (UTF-8, checked one sequence at a time); end when none does.
+// Sixteen bytes at a time where SSE2 is available: this is most of the work of a scan.
+inline const char* string_stop(const char* p, const char* end) {
+#if defined(__SSE2__)
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  const __m128i control_max = _mm_set1_epi8(0x1F);
+  while (end - p >= 16) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash));
+    // v <= 0x1F (unsigned) exactly when max(v, 0x1F) == 0x1F.
+    hit = _mm_or_si128(hit, _mm_cmpeq_epi8(_mm_max_epu8(v, control_max), control_max));
+    auto mask = static_cast<unsigned>(_mm_movemask_epi8(hit) | _mm_movemask_epi8(v));
+    if (mask != 0) return p + __builtin_ctz(mask);
+    p += 16;
+  }
+#endif
+  for (; p < end; ++p) {
+    auto u = static_cast<unsigned char>(*p);
+    if (u < 0x20 || u == '"' || u == '\\' || u >= 0x80) return p;
+  }
+  return end;
+}
+
+}  // namespace json_scan_detail
+
+class JsonScanner {
+ public:
+  enum class Kind { kObject, kArray, kString, kNumber, kTrue, kFalse, kNull, kEnd, kInvalid };
+
+  // Nesting deeper than this fails (Boost.JSON's default limit is 32).
+  static constexpr int kDepthMax = 24;
+
+  explicit JsonScanner(std::string_view text) : p_(text.data()), end_(text.data() + text.size()) {}
+
+  // The kind of the next value, after white space. Consumes nothing else.
+  Kind peek() {
+    if (failed_) return Kind::kInvalid;
+    skip_space();
+    if (p_ == end_) return Kind::kEnd;
+    switch (*p_) {
+      case '{':
+        return Kind::kObject;
+      case '[':
+        return Kind::kArray;
+      case '"':
+        return Kind::kString;
+      case 't':
+        return Kind::kTrue;
+      case 'f':
+        return Kind::kFalse;
+      case 'n':
+        return Kind::kNull;
+      default:
+        return *p_ == '-' || (*p_ >= '0' && *p_ <= '9') ? Kind::kNumber : Kind::kInvalid;
+    }
+  }
+
+  // Objects: begin_object() consumes '{'; next_key() reads `"key":` and returns true, or
+  // consumes the closing '}' and returns false. Keys are views into the text (a key with an
+  // escape fails).
+  bool begin_object() { return open('{'); }
+  bool next_key(std::string_view& key) {
+    if (!next_item('}')) return false;
+    if (p_ == end_ || *p_ != '"') return fail();
+    const char* begin = ++p_;
+    const char* stop = json_scan_detail::string_stop(p_, end_);
+    if (stop == end_ || *stop != '"') {
+      bool escaped = false;
+      if (!finish_string(stop, escaped) || escaped) return fail();
+    }
+    key = std::string_view(begin, static_cast<std::size_t>(stop - begin));
+    p_ = stop + 1;
+    skip_space();
+    if (p_ == end_ || *p_ != ':') return fail();
+    ++p_;
+    return true;
+  }
+  // Arrays: begin_array() consumes '['; next_element() returns true when a value follows, or
+  // consumes the closing ']' and returns false.
+  bool begin_array() { return open('['); }
+  bool next_element() { return next_item(']'); }
+
+  // A string value, decoded: a view into the text when it has no escape, else decoded into
+  // `scratch` (replacing its contents) and a view of that.
+  bool string(std::string_view& out, std::string& scratch) {
+    if (failed_) return false;
+    skip_space();
+    if (p_ == end_ || *p_ != '"') return fail();
+    const char* begin = ++p_;
+    const char* stop = json_scan_detail::string_stop(p_, end_);
+    bool escaped = false;
+    if ((stop == end_ || *stop != '"') && !finish_string(stop, escaped)) return false;
+    p_ = stop + 1;
+    if (!escaped) {
+      out = std::string_view(begin, static_cast<std::size_t>(stop - begin));
+      return true;
+    }
+    decode_string(begin, stop, scratch);
+    out = scratch;
+    return true;
+  }
+  bool null() { return literal("null"); }
+  bool boolean(bool& out);
+  // An integer without fraction or exponent that fits an int64 (at most 18 digits).
+  bool integer(std::int64_t& out);
+  // A number's text after checking its grammar (RFC 8259 section 6).
+  bool number(std::string_view& text);
+  // Any value, checked and discarded.
+  bool skip();
+  // True when only white space is left and every container was closed.
+  bool finish() {
+    if (failed_) return false;
+    skip_space();
+    return depth_ == 0 && p_ == end_;
+  }
+
+  bool failed() const { return failed_; }
+
+ private:
+  bool fail() {
+    failed_ = true;
+    return false;
+  }
+  void skip_space() {
+    while (p_ != end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t')) ++p_;
+  }
+  bool open(char bracket) {
+    if (failed_) return false;
+    skip_space();
+    if (p_ == end_ || *p_ != bracket) return fail();
+    ++p_;
+    if (++depth_ > kDepthMax) return fail();
+    first_ = true;
+    return true;
+  }
+  // Before a member or element: consumes the separating ',' (none before the first) and
+  // returns true, or consumes `close` and returns false.
+  bool next_item(char close) {
+    if (failed_) return false;
+    skip_space();
+    if (p_ == end_) return fail();
+    if (*p_ == close) {
+      ++p_;
+      --depth_;
+      first_ = false;
+      return false;
+    }
+    if (!first_) {
+      if (*p_ != ',') return fail();
+      ++p_;
+      skip_space();
+    }
+    first_ = false;
+    return true;
+  }
+  bool literal(std::string_view word) {
+    if (failed_) return false;
+    skip_space();
+    if (static_cast<std::size_t>(end_ - p_) < word.size() ||
+        std::memcmp(p_, word.data(), word.size()) != 0) {
+      return fail();
+    }
+    p_ += word.size();
+    return true;
+  }
+  // Continues a string from `stop` (a byte string_stop stopped at) to its closing quote, which
+  // `stop` is left on; checks escapes and UTF-8 and sets `escaped` when there is an escape.
+  bool finish_string(const char*& stop, bool& escaped);
+  void decode_string(const char* begin, const char* end, std::string& out);
+
+  const char* p_;
+  const char* end_;
+  int depth_ = 0;
+  bool first_ = false;  // just after '{' or '[': no comma expected before the next member
+  bool failed_ = false;
+};
+
+}  // namespace twin::core
