@@ -151,6 +151,11 @@ std::optional<std::vector<FormField>> parse_form(std::string_view body, std::str
       if (error) *error = "bad percent-escape in form field '" + std::string(raw_name) + "'";
       return std::nullopt;
     }
+    // Percent-escapes can spell bytes that are not UTF-8 (Body=%FF) in a body that is.
+    if (!is_valid_utf8(*name) || !is_valid_utf8(*value)) {
+      if (error) *error = "form field '" + std::string(raw_name) + "' is not valid UTF-8";
+      return std::nullopt;
+    }
     fields.emplace_back(std::move(*name), std::move(*value));
   }
   return fields;
@@ -247,12 +252,12 @@ void append_json_string(std::string& out, std::string_view text) {
   out.resize(start + 2 + 6 * text.size());
   char* p = out.data() + start;
   *p++ = '"';
-  std::size_t run = 0;
-  for (std::size_t i = first; i < text.size(); i = find_json_special(text, i + 1, false)) {
-    std::memcpy(p, text.data() + run, i - run);
-    p += i - run;
-    run = i + 1;
-    char c = text[i];
+  std::memcpy(p, text.data(), first);
+  p += first;
+  const char* in = text.data() + first;
+  const char* const end = text.data() + text.size();
+  while (in < end) {
+    char c = *in++;
     *p++ = '\\';
     switch (c) {
       case '"':
@@ -283,9 +288,31 @@ void append_json_string(std::string& out, std::string_view text) {
         *p++ = kHex[u & 15];
       }
     }
+      // The plain run after the escape: 16-byte blocks are stored whole (the buffer is sized for
+      // six output bytes per input byte, so there is room) and the output advances past the plain
+      // bytes only.
+#if defined(__SSE2__)
+    const __m128i quote = _mm_set1_epi8('"');
+    const __m128i backslash = _mm_set1_epi8('\\');
+    const __m128i control_max = _mm_set1_epi8(0x1F);
+    while (end - in >= 16) {
+      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(p), v);
+      __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash));
+      hit = _mm_or_si128(hit, _mm_cmpeq_epi8(_mm_max_epu8(v, control_max), control_max));
+      auto mask = static_cast<unsigned>(_mm_movemask_epi8(hit));
+      int plain = mask == 0 ? 16 : __builtin_ctz(mask);
+      in += plain;
+      p += plain;
+      if (mask != 0) break;
+    }
+#endif
+    while (in < end) {
+      auto b = static_cast<unsigned char>(*in);
+      if (b < 0x20 || b == '"' || b == '\\') break;
+      *p++ = *in++;
+    }
   }
-  std::memcpy(p, text.data() + run, text.size() - run);
-  p += text.size() - run;
   *p++ = '"';
   out.resize(static_cast<std::size_t>(p - out.data()));
 }

@@ -28,7 +28,8 @@ std::string url_encode(std::string_view text);
 using FormField = std::pair<std::string, std::string>;
 // Splits and decodes a form body into its fields, in order, keeping repeated names. Empty
 // segments ("a=1&&b=2") are skipped; a segment without '=' is a name with an empty value.
-// nullopt with `error` set when a name or value has a bad escape.
+// nullopt with `error` set when a name or value has a bad escape or decodes to bytes that are
+// not UTF-8.
 std::optional<std::vector<FormField>> parse_form(std::string_view body, std::string* error);
 
 // The index of the first byte of text[from..) that a JSON string cannot hold as it is: '"',

@@ -19,6 +19,7 @@ constexpr std::string_view kRouteWebhook = "/webhook";
 // fixed in shape, so no JSON tree is built for them.
 class JsonBody {
  public:
+  JsonBody() { out_.reserve(256); }
   JsonBody& text(std::string_view key, std::string_view value) {
     open_field(key);
     append_json_string(out_, value);
@@ -89,11 +90,15 @@ std::string media_type(std::optional<std::string_view> content_type) {
   return ascii_lower(trim(v.substr(0, v.find(';'))));
 }
 
-// The request body as bytes (base64-decoded when API Gateway encoded it); nullopt on bad base64.
-std::optional<std::string> body_bytes(const ProxyEvent& event) {
-  if (!event.body) return std::string();
-  if (!event.is_base64_encoded) return *event.body;
-  return base64_decode(*event.body);
+// The request body as bytes: a view of the event's body, or of `storage` holding its base64
+// decoding when API Gateway encoded it. nullopt on bad base64.
+std::optional<std::string_view> body_bytes(const ProxyEvent& event, std::string& storage) {
+  if (!event.body) return std::string_view();
+  if (!event.is_base64_encoded) return std::string_view(*event.body);
+  std::optional<std::string> decoded = base64_decode(*event.body);
+  if (!decoded) return std::nullopt;
+  storage = std::move(*decoded);
+  return std::string_view(storage);
 }
 
 // The URL Twilio signed: the configured public prefix + resource path, or https:// + Host +
@@ -208,7 +213,11 @@ ProxyResponse Handler::route(const ProxyEvent& event, const std::string& request
     r.headers.emplace_back("Allow", "POST");
     return r;
   }
-  if (event.body && event.body->size() > config_.body_bytes_max * 4 / 3 + 4) {
+  // A cheap bound before any decoding: base64 text is 4/3 of its bytes (plus padding). The
+  // routes check the decoded size exactly.
+  std::size_t text_max =
+      event.is_base64_encoded ? config_.body_bytes_max / 3 * 4 + 4 : config_.body_bytes_max;
+  if (event.body && event.body->size() > text_max) {
     return message_response(413, "Request body too large", request_id);
   }
   return resource == kRouteTrigger ? trigger(event, request_id) : webhook(event, request_id);
@@ -231,21 +240,29 @@ ProxyResponse Handler::trigger(const ProxyEvent& event, const std::string& reque
             JsonBody().text("message", "Invalid registration data").field_errors("errors", errors)),
         request_id);
   };
-  std::optional<std::string> body = body_bytes(event);
+  std::string decoded;
+  std::optional<std::string_view> body = body_bytes(event, decoded);
   if (!body) return invalid("body", "is not valid base64");
   if (body->size() > config_.body_bytes_max) {
     return message_response(413, "Request body too large", request_id);
   }
   if (!event.body || trim(*body).empty()) return invalid("body", "is required");
-  if (!is_valid_utf8(*body)) return invalid("body", "is not valid UTF-8");
-  json::error_code ec;
-  json::value payload = json::parse(json::string_view(body->data(), body->size()), ec);
-  if (ec) return invalid("body", "is not valid JSON");
-  if (!payload.is_object()) {
-    return invalid("body", "must be a JSON object, not " + std::string(json_kind_name(payload)));
+  // The body is read without a JSON tree when the scanner is sure of it (it also checks the
+  // UTF-8); anything else goes through Boost.JSON, which says what is wrong.
+  RegistrationPayload payload_fields;
+  json::value payload;
+  if (!read_registration_payload_fast(*body, payload_fields)) {
+    if (!is_valid_utf8(*body)) return invalid("body", "is not valid UTF-8");
+    json::error_code ec;
+    payload = json::parse(json::string_view(body->data(), body->size()), ec);
+    if (ec) return invalid("body", "is not valid JSON");
+    if (!payload.is_object()) {
+      return invalid("body", "must be a JSON object, not " + std::string(json_kind_name(payload)));
+    }
+    payload_fields = registration_payload(payload.get_object());
   }
   RegistrationRequest request;
-  std::vector<FieldError> errors = validate_registration(payload.get_object(), request);
+  std::vector<FieldError> errors = validate_registration(payload_fields, request);
   if (!errors.empty()) {
     json::array fields;
     for (const FieldError& e : errors) fields.emplace_back(e.field);
@@ -312,12 +329,16 @@ Result<Registration> Handler::register_player(const RegistrationRequest& request
 
 ProxyResponse Handler::webhook(const ProxyEvent& event, const std::string& request_id) {
   std::string type = media_type(event.header("Content-Type"));
-  std::optional<std::string> body = body_bytes(event);
+  std::string decoded;
+  std::optional<std::string_view> body = body_bytes(event, decoded);
   auto bad_request = [&](std::string_view why) {
     log_.warn(request_id, "webhook rejected", {{"reason", why}});
     return message_response(400, std::string("Bad request: ") + std::string(why), request_id);
   };
   if (!body) return bad_request("body is not valid base64");
+  if (body->size() > config_.body_bytes_max) {
+    return message_response(413, "Request body too large", request_id);
+  }
   if (!is_valid_utf8(*body)) return bad_request("body is not valid UTF-8");
 
   std::vector<FormField> fields;

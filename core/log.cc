@@ -80,25 +80,35 @@ void append_integer(std::string& line, std::uint64_t magnitude, bool negative) {
 }  // namespace
 
 bool is_secret_name(std::string_view name) {
-  // Lower-cased once into a buffer; longer names (no header or field name we meet) take a copy.
+  // Lower-cased into a buffer, then one pass that only compares where a secret word can start.
   char buffer[64];
-  std::string long_name;
-  std::string_view n;
-  if (name.size() <= sizeof buffer) {
-    for (std::size_t i = 0; i < name.size(); ++i) buffer[i] = ascii_lower_char(name[i]);
-    n = std::string_view(buffer, name.size());
-  } else {
-    long_name = ascii_lower(name);
-    n = long_name;
+  std::string long_name;  // only for names longer than the buffer
+  char* lower = buffer;
+  if (name.size() > sizeof buffer) {
+    long_name.resize(name.size());
+    lower = long_name.data();
   }
-  constexpr std::string_view kExact[] = {"x-api-key", "authorization", "cookie", "set-cookie"};
-  constexpr std::string_view kParts[] = {"token",   "secret", "password",
-                                         "api_key", "apikey", "signature"};
-  for (std::string_view exact : kExact) {
-    if (n == exact) return true;
-  }
-  for (std::string_view part : kParts) {
-    if (n.find(part) != std::string_view::npos) return true;
+  for (std::size_t i = 0; i < name.size(); ++i) lower[i] = ascii_lower_char(name[i]);
+  const std::string_view n(lower, name.size());
+  if (n == "x-api-key" || n == "authorization" || n == "cookie" || n == "set-cookie") return true;
+  for (std::size_t i = 0; i < n.size(); ++i) {
+    std::string_view rest = n.substr(i);
+    switch (n[i]) {
+      case 't':
+        if (rest.starts_with("token")) return true;
+        break;
+      case 's':
+        if (rest.starts_with("secret") || rest.starts_with("signature")) return true;
+        break;
+      case 'p':
+        if (rest.starts_with("password")) return true;
+        break;
+      case 'a':
+        if (rest.starts_with("api_key") || rest.starts_with("apikey")) return true;
+        break;
+      default:
+        break;
+    }
   }
   return false;
 }

@@ -1,9 +1,12 @@
 #include "core/registration.h"
 
 #include <boost/json.hpp>
+#include <charconv>
 #include <cmath>
+#include <cstdlib>
 
 #include "core/encoding.h"
+#include "core/events/json_scan.h"
 
 namespace twin::core {
 namespace json = boost::json;
@@ -19,22 +22,30 @@ bool has_control_character(std::string_view s) {
   return false;
 }
 
+using Type = PayloadValue::Type;
+
+std::size_t field_index(std::string_view field) {
+  std::size_t i = 0;
+  while (i < kRegistrationFieldCount && kRegistrationFields[i] != field) ++i;
+  return i;
+}
+
 class Validator {
  public:
-  explicit Validator(const json::object& payload) : payload_(payload) {}
+  explicit Validator(const RegistrationPayload& payload) : payload_(payload) {}
 
   // A required, non-empty, printable text field of at most max_chars characters.
   std::string text(std::string_view field, std::size_t max_chars) {
-    const json::value* v = payload_.if_contains(field);
-    if (v == nullptr || v->is_null()) {
+    const PayloadValue& v = value(field);
+    if (v.type == Type::kAbsent || v.type == Type::kNull) {
       add(field, "is required");
       return {};
     }
-    if (!v->is_string()) {
+    if (v.type != Type::kString) {
       add(field, "must be a string");
       return {};
     }
-    std::string_view s = trim(std::string_view(v->get_string().data(), v->get_string().size()));
+    std::string_view s = trim(v.text);
     if (s.empty()) {
       add(field, "must not be empty");
     } else if (has_control_character(s)) {
@@ -101,24 +112,23 @@ class Validator {
   }
 
   std::int64_t money(std::string_view field) {
-    const json::value* v = payload_.if_contains(field);
-    if (v == nullptr || v->is_null()) {
+    const PayloadValue& v = value(field);
+    if (v.type == Type::kAbsent || v.type == Type::kNull) {
       add(field, "is required");
       return 0;
     }
     std::optional<std::int64_t> cents;
-    if (v->is_string()) {
-      cents =
-          parse_money_text(trim(std::string_view(v->get_string().data(), v->get_string().size())));
-    } else if (v->is_int64()) {
-      if (v->get_int64() >= 0 && v->get_int64() <= kFeeCentsMax / 100)
-        cents = v->get_int64() * 100;
-      else if (v->get_int64() > kFeeCentsMax / 100)
+    if (v.type == Type::kString) {
+      cents = parse_money_text(trim(v.text));
+    } else if (v.type == Type::kInt64) {
+      if (v.int64 >= 0 && v.int64 <= kFeeCentsMax / 100)
+        cents = v.int64 * 100;
+      else if (v.int64 > kFeeCentsMax / 100)
         cents = kFeeCentsMax + 1;
-    } else if (v->is_uint64()) {
+    } else if (v.type == Type::kUint64) {
       cents = kFeeCentsMax + 1;  // beyond int64: certainly too large
-    } else if (v->is_double()) {
-      cents = money_from_double(v->get_double());
+    } else if (v.type == Type::kDouble) {
+      cents = money_from_double(v.number);
     } else {
       add(field, "must be a string or a number");
       return 0;
@@ -173,8 +183,18 @@ class Validator {
   void add(std::string_view field, std::string error) {
     errors_.push_back({std::string(field), std::move(error)});
   }
+  // Every field the validator reads is in kRegistrationFields; the names are compared only
+  // until the one that matches, and the fields are read in that order.
+  const PayloadValue& value(std::string_view field) {
+    for (std::size_t tried = 0; kRegistrationFields[next_] != field; ++tried) {
+      if (tried == kRegistrationFieldCount) std::abort();  // a name missing from the list: a bug
+      next_ = (next_ + 1) % kRegistrationFieldCount;
+    }
+    return payload_.values[next_];
+  }
+  std::size_t next_ = 0;
 
-  const json::object& payload_;
+  const RegistrationPayload& payload_;
   std::vector<FieldError> errors_;
 };
 
@@ -184,7 +204,92 @@ std::string_view to_string(RegistrationStatus status) {
   return status == RegistrationStatus::kPending ? "pending" : "replied";
 }
 
+RegistrationPayload registration_payload(const json::object& payload) {
+  RegistrationPayload out;
+  for (std::size_t i = 0; i < kRegistrationFieldCount; ++i) {
+    const json::value* v = payload.if_contains(kRegistrationFields[i]);
+    PayloadValue& value = out.values[i];
+    if (v == nullptr) continue;
+    if (v->is_null()) {
+      value.type = Type::kNull;
+    } else if (v->is_string()) {
+      value.type = Type::kString;
+      value.text = std::string_view(v->get_string().data(), v->get_string().size());
+    } else if (v->is_int64()) {
+      value.type = Type::kInt64;
+      value.int64 = v->get_int64();
+    } else if (v->is_uint64()) {
+      value.type = Type::kUint64;
+      value.uint64 = v->get_uint64();
+    } else if (v->is_double()) {
+      value.type = Type::kDouble;
+      value.number = v->get_double();
+    } else {
+      value.type = Type::kOther;
+    }
+  }
+  return out;
+}
+
+namespace {
+
+// One member's value from the scanner; false when the fast path should give up.
+bool scan_payload_value(JsonScanner& s, PayloadValue& value, std::string& decoded) {
+  switch (s.peek()) {
+    case JsonScanner::Kind::kString:
+      value.type = Type::kString;
+      return s.string(value.text, decoded);
+    case JsonScanner::Kind::kNull:
+      value.type = Type::kNull;
+      return s.null();
+    case JsonScanner::Kind::kNumber: {
+      std::string_view text;
+      if (!s.number(text)) return false;
+      if (text.find('.') == std::string_view::npos) {
+        value.type = Type::kInt64;
+        std::from_chars_result r =
+            std::from_chars(text.data(), text.data() + text.size(), value.int64);
+        return r.ec == std::errc() && text.size() <= 18;
+      }
+      // At most 15 significant digits: read exactly enough that a rounding difference from
+      // Boost.JSON cannot change a fee by a cent.
+      if (text.size() > 16) return false;
+      value.type = Type::kDouble;
+      std::from_chars_result r =
+          std::from_chars(text.data(), text.data() + text.size(), value.number);
+      return r.ec == std::errc();
+    }
+    default:
+      value.type = Type::kOther;
+      return s.skip();
+  }
+}
+
+}  // namespace
+
+bool read_registration_payload_fast(std::string_view body, RegistrationPayload& out) {
+  JsonScanner s(body);
+  std::string ignored;
+  if (!s.begin_object()) return false;
+  std::string_view key;
+  while (s.next_key(key)) {
+    std::size_t i = field_index(key);
+    if (i == kRegistrationFieldCount) {
+      if (!s.skip()) return false;
+      continue;
+    }
+    if (out.values[i].type != Type::kAbsent) return false;  // a repeated member
+    if (!scan_payload_value(s, out.values[i], out.decoded[i])) return false;
+  }
+  return s.finish();
+}
+
 std::vector<FieldError> validate_registration(const json::object& payload,
+                                              RegistrationRequest& out) {
+  return validate_registration(registration_payload(payload), out);
+}
+
+std::vector<FieldError> validate_registration(const RegistrationPayload& payload,
                                               RegistrationRequest& out) {
   Validator v(payload);
   RegistrationRequest r;

@@ -54,9 +54,49 @@ inline constexpr std::size_t kTeamNameLengthMax = 60;      // characters
 inline constexpr std::size_t kManagerNameLengthMax = 100;  // characters
 inline constexpr std::int64_t kFeeCentsMax = 100'000'00;   // 100,000.00
 
-// Validates the payload object of POST /trigger. Every bad field is reported, in the order of
+// The members of the /trigger payload the validator reads, in the order errors are reported.
+inline constexpr std::string_view kRegistrationFields[] = {"player_first_name",
+                                                           "player_last_name",
+                                                           "team_name",
+                                                           "age_group",
+                                                           "manager_full_name",
+                                                           "current_registration_season",
+                                                           "parent_first_name",
+                                                           "parent_last_name",
+                                                           "parent_tel",
+                                                           "membership_fee_amount",
+                                                           "subscription_fee_amount"};
+inline constexpr std::size_t kRegistrationFieldCount = std::size(kRegistrationFields);
+
+// One member of the payload as JSON gave it, before validation: its JSON type and value.
+struct PayloadValue {
+  enum class Type { kAbsent, kNull, kString, kInt64, kUint64, kDouble, kOther };
+  Type type = Type::kAbsent;
+  std::string_view text;  // kString: a view into the body, the JSON tree or `decoded`
+  std::int64_t int64 = 0;
+  std::uint64_t uint64 = 0;
+  double number = 0;
+};
+
+// The payload's members by kRegistrationFields index. Views point into the source the payload
+// was read from, which must outlive it; strings that had escapes live in `decoded`.
+struct RegistrationPayload {
+  PayloadValue values[kRegistrationFieldCount];
+  std::string decoded[kRegistrationFieldCount];
+};
+
+// Reads the members of a payload object (a JSON tree: any object is accepted).
+RegistrationPayload registration_payload(const boost::json::object& payload);
+// The fast path: reads a payload straight from the body text. False for anything it is not
+// sure of (not an object, a syntax error, a repeated member, a number it would round...); the
+// caller then parses the body with Boost.JSON, which accepts it or says what is wrong.
+bool read_registration_payload_fast(std::string_view body, RegistrationPayload& out);
+
+// Validates the payload of POST /trigger. Every bad field is reported, in the order of
 // the payload's field list, so a client can fix them all at once; `out` is filled only when the
 // result is empty. Unknown fields are ignored (clients may send more than we use).
+std::vector<FieldError> validate_registration(const RegistrationPayload& payload,
+                                              RegistrationRequest& out);
 std::vector<FieldError> validate_registration(const boost::json::object& payload,
                                               RegistrationRequest& out);
 

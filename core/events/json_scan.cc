@@ -2,6 +2,10 @@
 
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "core/encoding.h"
 
 namespace twin::core {
@@ -101,49 +105,104 @@ bool JsonScanner::finish_string(const char*& stop, bool& escaped) {
   }
 }
 
-void JsonScanner::decode_string(const char* begin, const char* end, std::string& out) {
-  // Decoded text is never longer than its escaped form: size for that, write, then trim.
-  out.resize(static_cast<std::size_t>(end - begin));
-  char* p = out.data();
-  const std::string_view text(begin, static_cast<std::size_t>(end - begin));
-  std::size_t run = 0;
-  for (std::size_t i = 0; i < text.size(); run = i) {
-    const void* found = std::memchr(text.data() + i, '\\', text.size() - i);
-    if (found == nullptr) break;
-    i = static_cast<std::size_t>(static_cast<const char*>(found) - text.data());
-    std::memcpy(p, text.data() + run, i - run);
-    p += i - run;
-    char e = text[i + 1];
-    if (e == 'u') {
-      std::size_t next = 0;
-      p = append_utf8(p, unicode_escape(text, i + 1, next));  // checked by finish_string
-      i = next;
-      continue;
+bool JsonScanner::decode_string(const char* begin, const char* stop, std::string_view& out,
+                                std::string& scratch) {
+  // Decoded text is never longer than its escaped form, so a buffer as long as the rest of the
+  // text has room for it and for the 16-byte stores below.
+  scratch.resize(static_cast<std::size_t>(end_ - begin));
+  char* const first = scratch.data();
+  char* o = first + (stop - begin);
+  std::memcpy(first, begin, static_cast<std::size_t>(stop - begin));
+  const char* i = stop;
+  bool escaped = false;
+  for (;;) {
+    if (i == end_) return fail();
+    auto c = static_cast<unsigned char>(*i);
+    if (c == '"') break;
+    if (c < 0x20) return fail();
+    if (c >= 0x80) {
+      std::size_t len =
+          utf8_sequence_length(std::string_view(i, static_cast<std::size_t>(end_ - i)), 0);
+      if (len == 0) return fail();
+      std::memcpy(o, i, len);
+      o += len;
+      i += len;
+    } else {  // a backslash
+      escaped = true;
+      if (end_ - i < 2) return fail();
+      switch (i[1]) {
+        case '"':
+        case '\\':
+        case '/':
+          *o++ = i[1];
+          break;
+        case 'b':
+          *o++ = '\b';
+          break;
+        case 'f':
+          *o++ = '\f';
+          break;
+        case 'n':
+          *o++ = '\n';
+          break;
+        case 'r':
+          *o++ = '\r';
+          break;
+        case 't':
+          *o++ = '\t';
+          break;
+        case 'u': {
+          const std::string_view rest(i, static_cast<std::size_t>(end_ - i));
+          std::size_t next = 0;
+          long cp = unicode_escape(rest, 1, next);
+          if (cp < 0) return fail();
+          o = append_utf8(o, cp);
+          i += next - 2;  // one or two \uXXXX; the common step below adds the last two bytes
+          break;
+        }
+        default:
+          return fail();
+      }
+      i += 2;
     }
-    switch (e) {
-      case 'b':
-        *p++ = '\b';
+    // Copy the next plain run: whole 16-byte blocks are stored as they are, and the output
+    // only advances past the bytes that were plain.
+#if defined(__SSE2__)
+    const __m128i quote = _mm_set1_epi8('"');
+    const __m128i backslash = _mm_set1_epi8('\\');
+    const __m128i control_max = _mm_set1_epi8(0x1F);
+    bool stopped = false;
+    while (end_ - i >= 16) {
+      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(i));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(o), v);
+      __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash));
+      hit = _mm_or_si128(hit, _mm_cmpeq_epi8(_mm_max_epu8(v, control_max), control_max));
+      auto mask = static_cast<unsigned>(_mm_movemask_epi8(hit) | _mm_movemask_epi8(v));
+      if (mask != 0) {
+        int k = __builtin_ctz(mask);
+        i += k;
+        o += k;
+        stopped = true;
         break;
-      case 'f':
-        *p++ = '\f';
-        break;
-      case 'n':
-        *p++ = '\n';
-        break;
-      case 'r':
-        *p++ = '\r';
-        break;
-      case 't':
-        *p++ = '\t';
-        break;
-      default:  // '"', '\\', '/'
-        *p++ = e;
+      }
+      i += 16;
+      o += 16;
     }
-    i += 2;
+    if (stopped) continue;
+#endif
+    const char* run_end = json_scan_detail::string_stop(i, end_);
+    std::memcpy(o, i, static_cast<std::size_t>(run_end - i));
+    o += run_end - i;
+    i = run_end;
   }
-  std::memcpy(p, text.data() + run, text.size() - run);
-  p += text.size() - run;
-  out.resize(static_cast<std::size_t>(p - out.data()));
+  p_ = i + 1;
+  if (!escaped) {
+    out = std::string_view(begin, static_cast<std::size_t>(i - begin));
+  } else {
+    scratch.resize(static_cast<std::size_t>(o - first));
+    out = scratch;
+  }
+  return true;
 }
 
 bool JsonScanner::boolean(bool& out) {

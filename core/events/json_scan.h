@@ -120,15 +120,9 @@ class JsonScanner {
     if (p_ == end_ || *p_ != '"') return fail();
     const char* begin = ++p_;
     const char* stop = json_scan_detail::string_stop(p_, end_);
-    bool escaped = false;
-    if ((stop == end_ || *stop != '"') && !finish_string(stop, escaped)) return false;
+    if (stop == end_ || *stop != '"') return decode_string(begin, stop, out, scratch);
     p_ = stop + 1;
-    if (!escaped) {
-      out = std::string_view(begin, static_cast<std::size_t>(stop - begin));
-      return true;
-    }
-    decode_string(begin, stop, scratch);
-    out = scratch;
+    out = std::string_view(begin, static_cast<std::size_t>(stop - begin));
     return true;
   }
   bool null() { return literal("null"); }
@@ -198,7 +192,10 @@ class JsonScanner {
   // Continues a string from `stop` (a byte string_stop stopped at) to its closing quote, which
   // `stop` is left on; checks escapes and UTF-8 and sets `escaped` when there is an escape.
   bool finish_string(const char*& stop, bool& escaped);
-  void decode_string(const char* begin, const char* end, std::string& out);
+  // The rest of a string value whose plain run ended at `stop`: checks and decodes it in one
+  // pass into `scratch`, and sets `out` (a view of the text when there was no escape after all).
+  bool decode_string(const char* begin, const char* stop, std::string_view& out,
+                     std::string& scratch);
 
   const char* p_;
   const char* end_;

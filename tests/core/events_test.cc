@@ -159,6 +159,17 @@ TEST(SeededIdSource, GoldenFirstOutputs) {
   EXPECT_EQ(ids.next_uuid(), again.next_uuid());
 }
 
+TEST(Log, JsonStringEscapingMatchesBoostAtEveryBlockOffset) {
+  // Escapes before, inside and after 16-byte blocks, long plain runs and UTF-8.
+  for (std::size_t pad = 0; pad < 40; ++pad) {
+    std::string plain(pad, 'a');
+    std::string text = plain + "\"" + plain + "\x01\n" + plain + "\xC3\xA9\\" + plain + "\x1f";
+    std::string ours;
+    core::append_json_string(ours, text);
+    EXPECT_EQ(ours, boost::json::serialize(boost::json::value(text))) << pad;
+  }
+}
+
 TEST(Log, JsonStringEscaping) {
   std::string out;
   core::append_json_string(out, "a\"b\\c\n\x01");

@@ -186,6 +186,41 @@ TEST(Trigger, MessengerFailureIs500WithoutDetailAndRetrySendsTheInvitation) {
   EXPECT_EQ(h.messenger.sent().size(), 1u);
 }
 
+// The registration store fails once after the invitation went out; the client's retry must not
+// reach the parent twice (the Messenger is idempotent on the registration id).
+class FailingUpdateStore : public core::ForwardingRegistrationStore {
+ public:
+  using ForwardingRegistrationStore::ForwardingRegistrationStore;
+  int failures_left = 1;
+  core::Status update(const core::Registration& r) override {
+    if (failures_left-- > 0) return core::unavailable("store down");
+    return ForwardingRegistrationStore::update(r);
+  }
+};
+
+TEST(Trigger, RetryAfterAFailedUpdateDoesNotInviteTwice) {
+  HandlerHarness h;
+  FailingUpdateStore failing(h.registrations);
+  h.registration_port = &failing;
+  ASSERT_EQ(h.call(trigger(valid_registration())).status_code, 500);
+  EXPECT_EQ(h.messenger.sent().size(), 1u);
+  EXPECT_EQ(h.call(trigger(valid_registration())).status_code, 200);
+  EXPECT_EQ(h.messenger.sent().size(), 1u);
+  ASSERT_EQ(h.registrations.registrations().size(), 1u);
+  EXPECT_TRUE(h.registrations.registrations()[0].invitation_sent);
+}
+
+TEST(Trigger, OversizedBase64BodyIs413AfterDecoding) {
+  HandlerHarness h;
+  json::object p = valid_registration();
+  p["padding"] = std::string(64 * 1024 - 200, 'x');  // just over the limit once decoded
+  core::ProxyEvent e = trigger(p);
+  ASSERT_GT(e.body->size(), h.config.body_bytes_max);
+  e.body = core::base64_encode(*e.body);
+  e.is_base64_encoded = true;
+  EXPECT_EQ(h.call(e).status_code, 413);
+}
+
 TEST(Routing, UnknownPathIs404AndWrongMethodIs405WithAllow) {
   HandlerHarness h;
   core::ProxyResponse missing = h.call(proxy_event("/nope", "{}"));

@@ -79,6 +79,38 @@ TEST(Webhook, IdempotencyRecordExpiresAfterTtl) {
   EXPECT_EQ(h.sink->all().find("duplicate message ignored"), std::string::npos);
 }
 
+// A message redelivered after its idempotency record expired is processed again, but it can
+// only answer invitations that existed when it first arrived.
+TEST(Webhook, ReplayedOldMessageDoesNotMarkANewerRegistration) {
+  core::Config c = signed_config(/*queue=*/true);
+  c.idempotency_ttl_us = 10 * core::kMicrosPerSecond;
+  HandlerHarness h(c);
+  ASSERT_EQ(h.call(signed_webhook(message_fields("SM-old"))).status_code, 200);
+  ASSERT_EQ(h.queue.messages().size(), 1u);
+  std::string queued = h.queue.messages()[0].body;
+  h.clock.advance(core::kMicrosPerHour);
+  h.call(proxy_event("/trigger", json::serialize(valid_registration()),
+                     {{"x-api-key", std::string(kApiKey)}}));
+  auto consume = [&h](const std::string& body) {
+    core::SqsEvent batch;
+    batch.records.emplace_back();
+    batch.records[0].message_id = "m1";
+    batch.records[0].body = body;
+    auto out = h.handler().invoke(json::serialize(core::to_json(batch)));
+    ASSERT_TRUE(out.is_ok());
+    EXPECT_EQ(*out, R"({"batchItemFailures":[]})");
+  };
+  consume(queued);
+  ASSERT_EQ(h.registrations.registrations().size(), 1u);
+  EXPECT_EQ(h.registrations.registrations()[0].status, core::RegistrationStatus::kPending);
+  // A reply that arrives after the invitation does mark it.
+  h.clock.advance(core::kMicrosPerSecond);
+  h.call(signed_webhook(message_fields("SM-new")));
+  ASSERT_EQ(h.queue.messages().size(), 2u);
+  consume(h.queue.messages()[1].body);
+  EXPECT_EQ(h.registrations.registrations()[0].status, core::RegistrationStatus::kReplied);
+}
+
 TEST(Webhook, MissingOrWrongSignatureIs403) {
   HandlerHarness h(signed_config());
   core::ProxyEvent e = signed_webhook(message_fields());
@@ -148,15 +180,18 @@ TEST_P(WebhookBadInput, IsRefusedAndLosesNothing) {
 constexpr const char* kForm = "application/x-www-form-urlencoded";
 INSTANTIATE_TEST_SUITE_P(
     Bodies, WebhookBadInput,
-    ::testing::Values(BadWebhook{"MissingSid", kForm, "From=a&To=b&Body=x", 400},
-                      BadWebhook{"EmptyFrom", kForm, "MessageSid=SM1&From=&To=b", 400},
-                      BadWebhook{"DuplicateSid", kForm, "MessageSid=SM1&MessageSid=SM2&From=a&To=b",
-                                 400},
-                      BadWebhook{"BadEscape", kForm, "MessageSid=SM%ZZ&From=a&To=b", 400},
-                      BadWebhook{"JsonArray", "application/json", "[1]", 400},
-                      BadWebhook{"JsonNumberField", "application/json",
-                                 R"({"MessageSid":5,"From":"a","To":"b"})", 400},
-                      BadWebhook{"TextPlain", "text/plain", "hello", 415}),
+    ::testing::Values(
+        BadWebhook{"MissingSid", kForm, "From=a&To=b&Body=x", 400},
+        BadWebhook{"EmptyFrom", kForm, "MessageSid=SM1&From=&To=b", 400},
+        BadWebhook{"DuplicateSid", kForm, "MessageSid=SM1&MessageSid=SM2&From=a&To=b", 400},
+        BadWebhook{"BadEscape", kForm, "MessageSid=SM%ZZ&From=a&To=b", 400},
+        BadWebhook{"JsonArray", "application/json", "[1]", 400},
+        BadWebhook{"JsonNumberField", "application/json", R"({"MessageSid":5,"From":"a","To":"b"})",
+                   400},
+        BadWebhook{"PercentEscapedInvalidUtf8", kForm, "MessageSid=SM1&From=a&To=b&Body=%FF", 400},
+        BadWebhook{"OversizedPlainBody", kForm,
+                   "MessageSid=SM1&From=a&To=b&Body=" + std::string(64 * 1024, 'x'), 413},
+        BadWebhook{"TextPlain", "text/plain", "hello", 415}),
     [](const auto& p) { return std::string(p.param.name); });
 
 class FailingQueue : public core::ForwardingQueue {

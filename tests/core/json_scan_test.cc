@@ -1,0 +1,273 @@
+// The fast readers (JsonScanner, read_proxy_event_fast, read_registration_payload_fast) may
+// refuse any text, but what they accept must read exactly as the Boost.JSON path reads it.
+// Checked on the sample events, on hand-picked edge cases and on seeded mutations of both.
+#include "core/events/json_scan.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "core/events/proxy_event.h"
+#include "core/registration.h"
+
+namespace twin::testing {
+namespace {
+namespace json = boost::json;
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::vector<std::string> sample_events() {
+  std::vector<std::string> out;
+  std::vector<std::filesystem::path> paths;
+  for (const auto& entry : std::filesystem::directory_iterator(
+           std::filesystem::path(TWIN_SOURCE_DIR) / "fixtures" / "events")) {
+    if (entry.path().extension() == ".json") paths.push_back(entry.path());
+  }
+  std::sort(paths.begin(), paths.end());
+  for (const auto& p : paths) out.push_back(read_file(p));
+  return out;
+}
+
+// What the Boost.JSON path makes of a text: the event re-serialised, or nullopt when it is not
+// a proxy event it accepts.
+std::optional<std::string> slow_proxy_event(std::string_view text) {
+  json::error_code ec;
+  json::value v = json::parse(json::string_view(text.data(), text.size()), ec);
+  if (ec || !v.is_object() || v.get_object().contains("Records")) return std::nullopt;
+  if (!v.get_object().contains("httpMethod")) return std::nullopt;
+  auto e = core::parse_proxy_event(v.get_object());
+  if (!e.is_ok()) return std::nullopt;
+  return json::serialize(core::to_json(*e));
+}
+
+std::optional<std::string> fast_proxy_event(std::string_view text) {
+  core::ProxyEvent e;
+  if (!core::read_proxy_event_fast(text, e)) return std::nullopt;
+  return json::serialize(core::to_json(e));
+}
+
+std::string describe(const core::RegistrationPayload& p) {
+  std::string out;
+  for (std::size_t i = 0; i < core::kRegistrationFieldCount; ++i) {
+    const core::PayloadValue& v = p.values[i];
+    out += std::to_string(static_cast<int>(v.type)) + ":" + std::string(v.text) + ":" +
+           std::to_string(v.int64) + ":" + std::to_string(v.uint64) + ":" +
+           std::to_string(v.number) + "|";
+  }
+  return out;
+}
+
+std::optional<std::string> slow_payload(std::string_view body) {
+  json::error_code ec;
+  json::value v = json::parse(json::string_view(body.data(), body.size()), ec);
+  if (ec || !v.is_object()) return std::nullopt;
+  return describe(core::registration_payload(v.get_object()));
+}
+
+std::optional<std::string> fast_payload(std::string_view body) {
+  core::RegistrationPayload p;
+  if (!core::read_registration_payload_fast(body, p)) return std::nullopt;
+  return describe(p);
+}
+
+// A small seeded generator for the mutations (SplitMix64), so a failure repeats exactly.
+class Mutator {
+ public:
+  explicit Mutator(std::uint64_t seed) : state_(seed) {}
+  std::uint64_t next() {
+    std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+  }
+  std::size_t below(std::size_t n) { return static_cast<std::size_t>(next() % n); }
+
+  std::string mutate(std::string text) {
+    static constexpr std::string_view kBytes[] = {"\"",
+                                                  "\\",
+                                                  "{",
+                                                  "}",
+                                                  "[",
+                                                  "]",
+                                                  ",",
+                                                  ":",
+                                                  " ",
+                                                  "\n",
+                                                  "0",
+                                                  "-",
+                                                  "1.5",
+                                                  "e5",
+                                                  "null",
+                                                  "true",
+                                                  "\\u00e9",
+                                                  "\\ud83d\\ude00",
+                                                  "\\ud800",
+                                                  "\\x",
+                                                  "\x80",
+                                                  "\xC3\xA9",
+                                                  "\xFF",
+                                                  "\x01",
+                                                  "\"httpMethod\":\"GET\",",
+                                                  "\"Records\":[],",
+                                                  "\"resource\":null,"};
+    int edits = 1 + static_cast<int>(below(3));
+    for (int k = 0; k < edits && !text.empty(); ++k) {
+      std::size_t at = below(text.size());
+      switch (below(4)) {
+        case 0:
+          text.erase(at, 1 + below(4));
+          break;
+        case 1:
+          text.insert(at, kBytes[below(std::size(kBytes))]);
+          break;
+        case 2:
+          text[at] = kBytes[below(std::size(kBytes))][0];
+          break;
+        default:
+          text.resize(at);
+      }
+    }
+    return text;
+  }
+
+ private:
+  std::uint64_t state_;
+};
+
+TEST(FastProxyEvent, ReadsEverySampleEventAsTheTreeReaderDoes) {
+  int proxy_events = 0;
+  for (const std::string& text : sample_events()) {
+    auto slow = slow_proxy_event(text);
+    auto fast = fast_proxy_event(text);
+    EXPECT_EQ(fast, slow);
+    if (slow) {
+      EXPECT_TRUE(fast.has_value()) << "a sample event took the slow path";
+      ++proxy_events;
+    }
+  }
+  EXPECT_GE(proxy_events, 5);
+}
+
+TEST(FastProxyEvent, EdgeCasesAreReadAlikeOrRefused) {
+  const std::string cases[] = {
+      R"({"httpMethod":"POST","resource":"/trigger","body":"caf\u00e9 \ud83d\ude00 \/ \"q\" \\ \n"})",
+      R"({"httpMethod":"POST","path":"/webhook"})",
+      R"({"httpMethod":"POST","resource":null,"path":"/webhook","body":null})",
+      R"(  {"httpMethod" : "POST" , "resource" : "/t" , "headers" : { "A" : "1" } }  )",
+      R"({"httpMethod":"POST","resource":"/t","requestContext":{"requestTimeEpoch":-12}})",
+      R"({"httpMethod":"POST","resource":"/t","requestContext":{"requestTimeEpoch":1.0}})",
+      R"({"httpMethod":"POST","resource":"/t","requestContext":{"requestTimeEpoch":1e3}})",
+      R"({"httpMethod":"POST","resource":"/t","isBase64Encoded":null,"extra":[1,{"a":[]},"x"]})",
+      R"({"httpMethod":"POST","resource":"/t","headers":{"A":"1","A":"2"}})",
+      R"({"httpMethod":"POST","httpMethod":"GET","resource":"/t"})",
+      R"({"httpMethod":"POST","resource":"/t","body":"\ud800"})",
+      R"({"httpMethod":"POST","resource":"/t","body":"\udc00\ud800"})",
+      R"({"httpMethod":"POST","resource":"/t","multiValueHeaders":{"A":["1","2"]}})",
+      R"({"httpMethod":"POST","resource":"/t","multiValueHeaders":{"A":"1"}})",
+      R"({"httpMethod":"POST","resource":"/t","headers":{"A":1}})",
+      R"({"httpMethod":5,"resource":"/t"})",
+      R"({"httpMethod":null,"resource":"/t"})",
+      R"({"httpMethod":"POST","resource":"/t"} x)",
+      R"({"httpMethod":"POST","resource":"/t",})",
+      R"({"httpMethod":"POST","resource":"/t","Records":[]})",
+      R"({"httpMethod":"POST","resource":"/t","n":01})",
+      R"({"httpMethod":"POST","resource":"/t","n":-})",
+      R"({"httpMethod":"POST","resource":"/t","n":[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]})",
+      "{\"httpMethod\":\"POST\",\"resource\":\"/t\",\"body\":\"\xC3\"}",
+      "{\"httpMethod\":\"POST\",\"resource\":\"/t\",\"body\":\"\xED\xA0\x80\"}",
+      "{\"httpMethod\":\"POST\",\"resource\":\"/t\",\"body\":\"tab\there\"}",
+      "{\"httpMethod\":\"POST\",\"resource\":\"/t\",\"caf\xC3\xA9\":\"x\"}",
+      "[]",
+      "",
+      "nul",
+  };
+  for (const std::string& text : cases) {
+    auto fast = fast_proxy_event(text);
+    if (fast) {
+      EXPECT_EQ(fast, slow_proxy_event(text)) << text;
+    }
+  }
+  // The plain cases must not fall back: they are what API Gateway sends.
+  EXPECT_TRUE(fast_proxy_event(cases[0]).has_value());
+  EXPECT_TRUE(fast_proxy_event(cases[3]).has_value());
+  EXPECT_FALSE(fast_proxy_event(cases[8]).has_value());   // a repeated header goes to Boost.JSON
+  EXPECT_FALSE(fast_proxy_event(cases[10]).has_value());  // a lone surrogate is refused
+  EXPECT_FALSE(fast_proxy_event(cases[19]).has_value());  // an SQS event is routed elsewhere
+}
+
+TEST(FastProxyEvent, MutatedEventsAreReadAlikeOrRefused) {
+  constexpr std::uint64_t kSeed = 20261129;
+  Mutator m(kSeed);
+  int accepted = 0;
+  for (const std::string& text : sample_events()) {
+    for (int i = 0; i < 1500; ++i) {
+      std::string mutated = m.mutate(text);
+      auto fast = fast_proxy_event(mutated);
+      if (!fast) continue;
+      ++accepted;
+      ASSERT_EQ(fast, slow_proxy_event(mutated)) << "seed " << kSeed << ", text: " << mutated;
+    }
+  }
+  EXPECT_GT(accepted, 100);  // the mutations also exercise the accepting side
+}
+
+TEST(FastRegistrationPayload, ReadsBodiesAsTheTreeReaderDoes) {
+  const std::string bodies[] = {
+      R"({"player_first_name":"John","player_last_name":"Smith","team_name":"Panthers",)"
+      R"("age_group":"u11s","manager_full_name":"Alex Manager",)"
+      R"("current_registration_season":"2025-26","parent_first_name":"Jane",)"
+      R"("parent_last_name":"Smith","parent_tel":"+447700900123",)"
+      R"("membership_fee_amount":"45.00","subscription_fee_amount":27.5})",
+      R"({"player_first_name":"Jos\u00e9","membership_fee_amount":45,"subscription_fee_amount":-3})",
+      R"({"player_first_name":null,"team_name":5,"age_group":true,"extra":{"a":[1,2]}})",
+      R"({"membership_fee_amount":0.29,"subscription_fee_amount":123456789012345678})",
+      R"({"membership_fee_amount":2.75E1})",
+      R"({"membership_fee_amount":18446744073709551615})",
+      R"({"team_name":"a","team_name":"b"})",
+      R"([1,2])",
+      R"({"team_name":"x"} trailing)",
+  };
+  for (const std::string& body : bodies) {
+    auto fast = fast_payload(body);
+    if (fast) {
+      EXPECT_EQ(fast, slow_payload(body)) << body;
+    }
+  }
+  EXPECT_TRUE(fast_payload(bodies[0]).has_value());
+  EXPECT_TRUE(fast_payload(bodies[1]).has_value());
+  EXPECT_FALSE(fast_payload(bodies[6]).has_value());  // repeated member: Boost.JSON decides
+  Mutator m(7);
+  for (int i = 0; i < 3000; ++i) {
+    std::string mutated = m.mutate(bodies[i % 4]);
+    auto fast = fast_payload(mutated);
+    if (fast) {
+      ASSERT_EQ(fast, slow_payload(mutated)) << "seed 7, body: " << mutated;
+    }
+  }
+}
+
+TEST(JsonScanner, DecodesEscapesAcrossBlockBoundaries) {
+  // Escapes before, inside and after 16-byte blocks, so the block copy meets each position.
+  for (std::size_t pad = 0; pad < 40; ++pad) {
+    std::string plain(pad, 'a');
+    std::string text = "\"" + plain + "\\n" + plain + "\\u00e9" + plain + "\\\"\"";
+    core::JsonScanner s(text);
+    std::string_view out;
+    std::string scratch;
+    ASSERT_TRUE(s.string(out, scratch));
+    EXPECT_EQ(out, plain + "\n" + plain + "\xC3\xA9" + plain + "\"");
+    EXPECT_TRUE(s.finish());
+  }
+}
+
+}  // namespace
+}  // namespace twin::testing
