@@ -1,12 +1,10 @@
 #include "core/encoding.h"
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 #include <array>
 #include <cstdint>
 #include <cstring>
+
+#include "core/json_text.h"
 
 namespace twin::core {
 namespace {
@@ -213,33 +211,41 @@ std::size_t utf8_length(std::string_view text) {
   return count;
 }
 
-std::size_t find_json_special(std::string_view text, std::size_t from, bool stop_at_non_ascii) {
-  const std::size_t n = text.size();
-  std::size_t i = from;
-#if defined(__SSE2__)
-  const __m128i quote = _mm_set1_epi8('"');
-  const __m128i backslash = _mm_set1_epi8('\\');
-  const __m128i control_max = _mm_set1_epi8(0x1F);
-  const int high_mask = stop_at_non_ascii ? 0xFFFF : 0;
-  for (; i + 16 <= n; i += 16) {
-    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + i));
-    __m128i special = _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash));
-    // v <= 0x1F (unsigned) exactly when max(v, 0x1F) == 0x1F.
-    special = _mm_or_si128(special, _mm_cmpeq_epi8(_mm_max_epu8(v, control_max), control_max));
-    int mask = _mm_movemask_epi8(special) | (_mm_movemask_epi8(v) & high_mask);
-    if (mask != 0) return i + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
-  }
-#endif
-  for (; i < n; ++i) {
-    auto u = static_cast<unsigned char>(text[i]);
-    if (u < 0x20 || u == '"' || u == '\\' || (stop_at_non_ascii && u >= 0x80)) return i;
-  }
-  return n;
+namespace {
+
+// The index of the first byte of text[from..) that a JSON string cannot hold as it is;
+// text.size() when there is none.
+std::size_t find_json_special(std::string_view text, std::size_t from) {
+  const char* end = text.data() + text.size();
+  return static_cast<std::size_t>(json_text::find_special(text.data() + from, end, false) -
+                                  text.data());
 }
+
+// find_json_special for texts shorter than a 16-byte block (names, ids, small values: most of
+// what is written): eight bytes at a time as one integer.
+std::size_t short_json_special(std::string_view text) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+  // A byte of x is zero exactly when the matching high bit of this is set (for any x).
+  auto zero_bytes = [](std::uint64_t x) { return (x - kOnes) & ~x & kHigh; };
+  auto special = [&](std::uint64_t x) {
+    return ((x - kOnes * 0x20) & ~x & kHigh) | zero_bytes(x ^ (kOnes * '"')) |
+           zero_bytes(x ^ (kOnes * '\\'));
+  };
+  if (text.size() >= 8) {
+    std::uint64_t head, tail;
+    std::memcpy(&head, text.data(), 8);
+    std::memcpy(&tail, text.data() + text.size() - 8, 8);
+    if ((special(head) | special(tail)) == 0) return text.size();
+  }
+  return find_json_special(text, 0);
+}
+
+}  // namespace
 
 void append_json_string(std::string& out, std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
-  std::size_t first = find_json_special(text, 0, false);
+  std::size_t first = text.size() < 16 ? short_json_special(text) : find_json_special(text, 0);
   if (first == text.size()) {  // the common case: nothing to escape
     out += '"';
     out.append(text);
@@ -288,30 +294,9 @@ void append_json_string(std::string& out, std::string_view text) {
         *p++ = kHex[u & 15];
       }
     }
-      // The plain run after the escape: 16-byte blocks are stored whole (the buffer is sized for
-      // six output bytes per input byte, so there is room) and the output advances past the plain
-      // bytes only.
-#if defined(__SSE2__)
-    const __m128i quote = _mm_set1_epi8('"');
-    const __m128i backslash = _mm_set1_epi8('\\');
-    const __m128i control_max = _mm_set1_epi8(0x1F);
-    while (end - in >= 16) {
-      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in));
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(p), v);
-      __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash));
-      hit = _mm_or_si128(hit, _mm_cmpeq_epi8(_mm_max_epu8(v, control_max), control_max));
-      auto mask = static_cast<unsigned>(_mm_movemask_epi8(hit));
-      int plain = mask == 0 ? 16 : __builtin_ctz(mask);
-      in += plain;
-      p += plain;
-      if (mask != 0) break;
-    }
-#endif
-    while (in < end) {
-      auto b = static_cast<unsigned char>(*in);
-      if (b < 0x20 || b == '"' || b == '\\') break;
-      *p++ = *in++;
-    }
+    // The plain run after the escape (the buffer, sized for six output bytes per input byte,
+    // has the room copy_plain needs).
+    json_text::copy_plain(in, end, p, false);
   }
   *p++ = '"';
   out.resize(static_cast<std::size_t>(p - out.data()));

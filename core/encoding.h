@@ -32,12 +32,6 @@ using FormField = std::pair<std::string, std::string>;
 // not UTF-8.
 std::optional<std::vector<FormField>> parse_form(std::string_view body, std::string* error);
 
-// The index of the first byte of text[from..) that a JSON string cannot hold as it is: '"',
-// '\\' or a control character, and also any byte >= 0x80 when `stop_at_non_ascii`; text.size()
-// when there is none. Sixteen bytes at a time where SSE2 is available: this scan is most of the
-// cost of reading an event and writing a response.
-std::size_t find_json_special(std::string_view text, std::size_t from, bool stop_at_non_ascii);
-
 // Appends `text` as a JSON string literal, escaped the way Boost.JSON's serializer escapes
 // (quotes, backslashes, control characters; other bytes as they are).
 void append_json_string(std::string& out, std::string_view text);

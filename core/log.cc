@@ -155,6 +155,12 @@ json::object redacted_headers(const StringPairs& headers) {
 }
 
 std::string format_timestamp_us(TimeUs t) {
+  std::string out;
+  append_timestamp_us(out, t);
+  return out;
+}
+
+void append_timestamp_us(std::string& out, TimeUs t) {
   std::int64_t days = t >= 0 ? t / (86400 * kMicrosPerSecond)
                              : (t - 86400 * kMicrosPerSecond + 1) / (86400 * kMicrosPerSecond);
   std::int64_t rest = t - days * 86400 * kMicrosPerSecond;  // 0 <= rest < one day
@@ -169,7 +175,10 @@ std::string format_timestamp_us(TimeUs t) {
     for (int i = width - 1; i >= 0; --i, value /= 10)
       buf[at + i] = static_cast<char>('0' + value % 10);
   };
-  if (y < 0 || y > 9999) return fmt::format("{}-{:02}-{:02}T00:00:00.000000Z", y, m, d);
+  if (y < 0 || y > 9999) {
+    out += fmt::format("{}-{:02}-{:02}T00:00:00.000000Z", y, m, d);
+    return;
+  }
   put(0, y, 4);
   buf[4] = '-';
   put(5, m, 2);
@@ -184,7 +193,7 @@ std::string format_timestamp_us(TimeUs t) {
   buf[19] = '.';
   put(20, rest % kMicrosPerSecond, 6);
   buf[26] = 'Z';
-  return std::string(buf, 27);
+  out.append(buf, 27);
 }
 
 std::shared_ptr<spdlog::logger> make_json_logger(std::string name, spdlog::sink_ptr sink) {
@@ -201,7 +210,7 @@ void Log::write(spdlog::level::level_enum level, std::string_view request_id,
   std::string& line = line_;
   line.clear();
   line += "{\"timestamp\":\"";
-  line += format_timestamp_us(clock_.now());
+  append_timestamp_us(line, clock_.now());
   line += "\",\"level\":\"";
   line += level_name(level);
   line += "\",\"logger\":";

@@ -32,6 +32,7 @@ boost::json::object redacted_headers(const StringPairs& headers);
 
 // "2026-01-01T00:00:00.000000Z"
 std::string format_timestamp_us(TimeUs t);
+void append_timestamp_us(std::string& out, TimeUs t);
 
 // A spdlog logger that writes each message as it is (pattern "%v") to the given sink.
 std::shared_ptr<spdlog::logger> make_json_logger(std::string name, spdlog::sink_ptr sink);

@@ -89,8 +89,8 @@ class Validator {
     bool shape = s.size() == 7 && s[4] == '-';
     for (std::size_t i = 0; shape && i < 7; ++i) shape = i == 4 || is_digit(s[i]);
     if (shape) {
-      int first = std::stoi(s.substr(0, 4));
-      int second = std::stoi(s.substr(5, 2));
+      int first = ((s[0] - '0') * 10 + (s[1] - '0')) * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+      int second = (s[5] - '0') * 10 + (s[6] - '0');
       if ((first + 1) % 100 == second) return s;
     }
     add("current_registration_season",
@@ -311,11 +311,17 @@ std::vector<FieldError> validate_registration(const RegistrationPayload& payload
 
 std::string registration_natural_key(const RegistrationRequest& r) {
   // '\x1f' (unit separator) cannot occur in a validated field, so the parts cannot run together.
-  std::string key = ascii_lower(r.player_first_name);
+  std::string key;
+  key.reserve(r.player_first_name.size() + r.player_last_name.size() + r.team_name.size() +
+              r.age_group.size() + r.current_registration_season.size() + r.parent_tel.size() + 5);
+  auto lower = [&key](std::string_view text) {
+    for (char c : text) key += ascii_lower_char(c);
+  };
+  lower(r.player_first_name);
   key += '\x1f';
-  key += ascii_lower(r.player_last_name);
+  lower(r.player_last_name);
   key += '\x1f';
-  key += ascii_lower(r.team_name);
+  lower(r.team_name);
   key += '\x1f';
   key += r.age_group;
   key += '\x1f';

@@ -2,10 +2,6 @@
 
 #include <cstring>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 #include "core/encoding.h"
 
 namespace twin::core {
@@ -101,7 +97,7 @@ bool JsonScanner::finish_string(const char*& stop, bool& escaped) {
         return fail();
       }
     }
-    i = static_cast<std::size_t>(json_scan_detail::string_stop(p_ + i, end_) - p_);
+    i = static_cast<std::size_t>(json_text::find_special(p_ + i, end_, true) - p_);
   }
 }
 
@@ -165,35 +161,9 @@ bool JsonScanner::decode_string(const char* begin, const char* stop, std::string
       }
       i += 2;
     }
-    // Copy the next plain run: whole 16-byte blocks are stored as they are, and the output
-    // only advances past the bytes that were plain.
-#if defined(__SSE2__)
-    const __m128i quote = _mm_set1_epi8('"');
-    const __m128i backslash = _mm_set1_epi8('\\');
-    const __m128i control_max = _mm_set1_epi8(0x1F);
-    bool stopped = false;
-    while (end_ - i >= 16) {
-      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(i));
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(o), v);
-      __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash));
-      hit = _mm_or_si128(hit, _mm_cmpeq_epi8(_mm_max_epu8(v, control_max), control_max));
-      auto mask = static_cast<unsigned>(_mm_movemask_epi8(hit) | _mm_movemask_epi8(v));
-      if (mask != 0) {
-        int k = __builtin_ctz(mask);
-        i += k;
-        o += k;
-        stopped = true;
-        break;
-      }
-      i += 16;
-      o += 16;
-    }
-    if (stopped) continue;
-#endif
-    const char* run_end = json_scan_detail::string_stop(i, end_);
-    std::memcpy(o, i, static_cast<std::size_t>(run_end - i));
-    o += run_end - i;
-    i = run_end;
+    // The next plain run (the buffer is as long as the rest of the text, which leaves
+    // copy_plain the room it needs).
+    json_text::copy_plain(i, end_, o, true);
   }
   p_ = i + 1;
   if (!escaped) {

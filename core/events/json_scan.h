@@ -14,46 +14,15 @@
 // them.
 #pragma once
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <string>
 #include <string_view>
 
+#include "core/json_text.h"
+
 namespace twin::core {
-
-namespace json_scan_detail {
-
-// The first byte in [p, end) that ends a run of plain string content: '"', '\\', a control
-// character or a byte >= 0x80 (UTF-8, checked one sequence at a time); end when none does.
-// Sixteen bytes at a time where SSE2 is available: this is most of the work of a scan.
-inline const char* string_stop(const char* p, const char* end) {
-#if defined(__SSE2__)
-  const __m128i quote = _mm_set1_epi8('"');
-  const __m128i backslash = _mm_set1_epi8('\\');
-  const __m128i control_max = _mm_set1_epi8(0x1F);
-  while (end - p >= 16) {
-    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash));
-    // v <= 0x1F (unsigned) exactly when max(v, 0x1F) == 0x1F.
-    hit = _mm_or_si128(hit, _mm_cmpeq_epi8(_mm_max_epu8(v, control_max), control_max));
-    auto mask = static_cast<unsigned>(_mm_movemask_epi8(hit) | _mm_movemask_epi8(v));
-    if (mask != 0) return p + __builtin_ctz(mask);
-    p += 16;
-  }
-#endif
-  for (; p < end; ++p) {
-    auto u = static_cast<unsigned char>(*p);
-    if (u < 0x20 || u == '"' || u == '\\' || u >= 0x80) return p;
-  }
-  return end;
-}
-
-}  // namespace json_scan_detail
 
 class JsonScanner {
  public:
@@ -95,7 +64,7 @@ class JsonScanner {
     if (!next_item('}')) return false;
     if (p_ == end_ || *p_ != '"') return fail();
     const char* begin = ++p_;
-    const char* stop = json_scan_detail::string_stop(p_, end_);
+    const char* stop = json_text::find_special(p_, end_, true);
     if (stop == end_ || *stop != '"') {
       bool escaped = false;
       if (!finish_string(stop, escaped) || escaped) return fail();
@@ -119,7 +88,7 @@ class JsonScanner {
     skip_space();
     if (p_ == end_ || *p_ != '"') return fail();
     const char* begin = ++p_;
-    const char* stop = json_scan_detail::string_stop(p_, end_);
+    const char* stop = json_text::find_special(p_, end_, true);
     if (stop == end_ || *stop != '"') return decode_string(begin, stop, out, scratch);
     p_ = stop + 1;
     out = std::string_view(begin, static_cast<std::size_t>(stop - begin));
@@ -189,7 +158,7 @@ class JsonScanner {
     p_ += word.size();
     return true;
   }
-  // Continues a string from `stop` (a byte string_stop stopped at) to its closing quote, which
+  // Continues a string from `stop` (a byte find_special stopped at) to its closing quote, which
   // `stop` is left on; checks escapes and UTF-8 and sets `escaped` when there is an escape.
   bool finish_string(const char*& stop, bool& escaped);
   // The rest of a string value whose plain run ended at `stop`: checks and decodes it in one

@@ -1,0 +1,71 @@
+// The byte scans under JSON string reading and writing: finding the next byte a JSON string
+// cannot hold as it is ('"', '\\', a control character; and, for a reader that checks UTF-8
+// itself, any byte >= 0x80), sixteen bytes at a time where SSE2 is available.
+//
+// Owned by core; pure inline functions. JsonScanner and append_json_string share them, so the
+// block logic exists once. Without SSE2 the same functions work byte by byte.
+#pragma once
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include <cstddef>
+#include <cstring>
+
+namespace twin::core::json_text {
+
+inline constexpr std::size_t kBlockBytes = 16;
+
+inline bool is_special(char c, bool non_ascii) {
+  auto u = static_cast<unsigned char>(c);
+  return u < 0x20 || u == '"' || u == '\\' || (non_ascii && u >= 0x80);
+}
+
+// One bit per byte of the block at p (bit i for p[i]) that is_special() holds for.
+inline unsigned special_mask(const char* p, bool non_ascii) {
+#if defined(__SSE2__)
+  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  const __m128i control_max = _mm_set1_epi8(0x1F);
+  __m128i hit =
+      _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
+  // v <= 0x1F (unsigned) exactly when max(v, 0x1F) == 0x1F.
+  hit = _mm_or_si128(hit, _mm_cmpeq_epi8(_mm_max_epu8(v, control_max), control_max));
+  auto mask = static_cast<unsigned>(_mm_movemask_epi8(hit));
+  if (non_ascii) mask |= static_cast<unsigned>(_mm_movemask_epi8(v));
+  return mask;
+#else
+  unsigned mask = 0;
+  for (std::size_t i = 0; i < kBlockBytes; ++i) {
+    if (is_special(p[i], non_ascii)) mask |= 1u << i;
+  }
+  return mask;
+#endif
+}
+
+// The first special byte in [p, end), or end.
+inline const char* find_special(const char* p, const char* end, bool non_ascii) {
+  for (; end - p >= static_cast<std::ptrdiff_t>(kBlockBytes); p += kBlockBytes) {
+    if (unsigned mask = special_mask(p, non_ascii)) return p + __builtin_ctz(mask);
+  }
+  while (p < end && !is_special(*p, non_ascii)) ++p;
+  return p;
+}
+
+// Copies the plain bytes from `in` to `out` up to the first special byte or `end`, advancing
+// both. Whole blocks are stored as they are and `out` advances past the plain bytes only, so
+// the destination must have kBlockBytes of room beyond what it keeps (callers size their
+// buffers for the worst case, which leaves that room).
+inline void copy_plain(const char*& in, const char* end, char*& out, bool non_ascii) {
+  while (end - in >= static_cast<std::ptrdiff_t>(kBlockBytes)) {
+    std::memcpy(out, in, kBlockBytes);
+    unsigned mask = special_mask(in, non_ascii);
+    std::size_t plain = mask == 0 ? kBlockBytes : static_cast<std::size_t>(__builtin_ctz(mask));
+    in += plain;
+    out += plain;
+    if (mask != 0) return;
+  }
+  while (in < end && !is_special(*in, non_ascii)) *out++ = *in++;
+}
+
+}  // namespace twin::core::json_text
