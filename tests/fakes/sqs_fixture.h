@@ -17,7 +17,7 @@ inline constexpr core::TimeUs kStartUs = 1'767'225'600'000'000;  // 2026-01-01T0
 inline constexpr core::DurationUs kSecond = core::kMicrosPerSecond;
 
 class SqsFixture : public ::testing::Test {
- protected:
+ public:  // shared with free helper functions of the tests
   SqsFixture() : executor_(kStartUs), ids_(7) {
     options_.database.path = ":memory:";
     auto opened = SqsService::open(options_, executor_, ids_);
