@@ -85,8 +85,8 @@ TEST(SqsCrash, EveryAcknowledgedSendSurvivesSigkill) {
   std::uint64_t seed = kDefaultSeed;
   if (const char* env = std::getenv("TWIN_CRASH_SEED")) seed = std::strtoull(env, nullptr, 10);
   SCOPED_TRACE("replay with TWIN_CRASH_SEED=" + std::to_string(seed));
-  auto dir = std::filesystem::temp_directory_path() /
-             ("twin_sqs_crash_" + std::to_string(getpid()));
+  auto dir =
+      std::filesystem::temp_directory_path() / ("twin_sqs_crash_" + std::to_string(getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   SqsOptions options;
@@ -97,8 +97,7 @@ TEST(SqsCrash, EveryAcknowledgedSendSurvivesSigkill) {
     SeededIdSource ids(seed);
     auto sqs = SqsService::open(options, executor, ids);
     ASSERT_TRUE(sqs.is_ok()) << sqs.status().to_string();
-    auto created =
-        (*sqs)->create_queue({"crash", {{"MessageRetentionPeriod", "1209600"}}, {}});
+    auto created = (*sqs)->create_queue({"crash", {{"MessageRetentionPeriod", "1209600"}}, {}});
     ASSERT_TRUE(created.is_ok());
     url = created->queue_url;
   }
