@@ -158,7 +158,7 @@ core::Status SqsService::delete_queue(const DeleteQueueRequest& request) {
   if (core::Status s = (*mark)->run(); !s.is_ok()) return s;
   if (core::Status s = txn.commit(); !s.is_ok()) return s;
   queues_.erase((*queue)->name);
-  wake_waiters(id);  // waiting receives learn the queue is gone
+  schedule_wake(id, executor_.now());  // waiting receives learn the queue is gone
   return core::Status::ok();
 }
 
