@@ -1,0 +1,159 @@
+#include "fakes/sqlite/sqlite_db.h"
+
+#include <cassert>
+
+namespace twin::fakes {
+
+core::Status sqlite_status(sqlite3* db, int rc, std::string_view context) {
+  std::string message(context);
+  message += ": ";
+  message += db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  switch (rc & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_FULL:
+    case SQLITE_IOERR:
+      return {core::StatusCode::kUnavailable, std::move(message), "ServiceUnavailable", 503};
+    default:
+      return {core::StatusCode::kInternal, std::move(message), "InternalError", 500};
+  }
+}
+
+Statement& Statement::bind(int index, std::int64_t value) {
+  sqlite3_bind_int64(stmt_, index, value);
+  return *this;
+}
+
+Statement& Statement::bind(int index, std::string_view text) {
+  sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+  return *this;
+}
+
+Statement& Statement::bind_blob(int index, std::string_view bytes) {
+  sqlite3_bind_blob64(stmt_, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT);
+  return *this;
+}
+
+Statement& Statement::bind_null(int index) {
+  sqlite3_bind_null(stmt_, index);
+  return *this;
+}
+
+Statement& Statement::bind_optional(int index, const std::string* text) {
+  return text != nullptr ? bind(index, std::string_view(*text)) : bind_null(index);
+}
+
+core::Result<bool> Statement::step() {
+  int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  core::Status status = sqlite_status(db_, rc, sqlite3_sql(stmt_));
+  sqlite3_reset(stmt_);
+  return status;
+}
+
+core::Status Statement::run() {
+  for (;;) {
+    auto row = step();
+    if (!row.is_ok()) return row.status();
+    if (!*row) return core::Status::ok();
+  }
+}
+
+void Statement::reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+std::string Statement::column_text(int index) const {
+  const void* data = sqlite3_column_blob(stmt_, index);
+  int size = sqlite3_column_bytes(stmt_, index);
+  if (data == nullptr) return {};
+  return std::string(static_cast<const char*>(data), static_cast<std::size_t>(size));
+}
+
+core::Result<std::unique_ptr<Database>> Database::open(const DatabaseOptions& options) {
+  sqlite3* raw = nullptr;
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  int rc = sqlite3_open_v2(options.path.c_str(), &raw, flags, nullptr);
+  std::unique_ptr<Database> db(new Database(raw));
+  if (rc != SQLITE_OK) return sqlite_status(raw, rc, "open " + options.path);
+  sqlite3_busy_timeout(raw, options.busy_timeout_ms);
+  static constexpr const char* kSynchronous[] = {"OFF", "NORMAL", "FULL"};
+  std::string pragmas = "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=OFF; PRAGMA synchronous=";
+  pragmas += kSynchronous[static_cast<int>(options.synchronous)];
+  pragmas += ";";
+  if (core::Status s = db->exec(pragmas); !s.is_ok()) return s;
+  return db;
+}
+
+Database::~Database() {
+  statements_.clear();  // finalize before close
+  sqlite3_close(db_);
+}
+
+core::Status Database::exec(std::string_view sql) {
+  std::string text(sql);
+  char* error = nullptr;
+  int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &error);
+  sqlite3_free(error);
+  if (rc != SQLITE_OK) return sqlite_status(db_, rc, "exec");
+  return core::Status::ok();
+}
+
+core::Status Database::migrate(std::string_view name, int version, std::string_view schema_sql) {
+  auto stmt = prepare("PRAGMA user_version");
+  if (!stmt.is_ok()) return stmt.status();
+  auto row = (*stmt)->step();
+  if (!row.is_ok()) return row.status();
+  std::int64_t found = *row ? (*stmt)->column_int64(0) : 0;
+  (*stmt)->reset();
+  if (found == version) return core::Status::ok();
+  if (found != 0) {
+    return {core::StatusCode::kFailedPrecondition,
+            std::string(name) + " schema version " + std::to_string(found) +
+                " is not the supported version " + std::to_string(version)};
+  }
+  Transaction txn(*this);
+  if (!txn.begin_status().is_ok()) return txn.begin_status();
+  if (core::Status s = exec(schema_sql); !s.is_ok()) return s;
+  if (core::Status s = exec("PRAGMA user_version=" + std::to_string(version)); !s.is_ok()) {
+    return s;
+  }
+  return txn.commit();
+}
+
+core::Result<Statement*> Database::prepare(std::string_view sql) {
+  auto it = statements_.find(sql);
+  if (it != statements_.end()) {
+    it->second->reset();
+    return it->second.get();
+  }
+  sqlite3_stmt* raw = nullptr;
+  int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                              SQLITE_PREPARE_PERSISTENT, &raw, nullptr);
+  if (rc != SQLITE_OK) return sqlite_status(db_, rc, "prepare " + std::string(sql));
+  auto [inserted, ok] =
+      statements_.emplace(std::string(sql), std::make_unique<Statement>(db_, raw));
+  assert(ok);
+  (void)ok;
+  return inserted->second.get();
+}
+
+Transaction::Transaction(Database& db) : db_(db) {
+  begin_status_ = db_.exec("BEGIN IMMEDIATE");
+  open_ = begin_status_.is_ok();
+}
+
+Transaction::~Transaction() {
+  if (open_) (void)db_.exec("ROLLBACK");
+}
+
+core::Status Transaction::commit() {
+  assert(open_ && "commit() on a transaction that is not open");
+  core::Status s = db_.exec("COMMIT");
+  if (s.is_ok()) open_ = false;
+  return s;
+}
+
+}  // namespace twin::fakes

@@ -1,0 +1,197 @@
+// SqsService: the receive loop, FIFO group bookkeeping and long polling on the Executor
+// (reference 3.7, 3.11, 3.12).
+#include <set>
+
+#include "fakes/sqs/sqs_errors.h"
+#include "fakes/sqs/sqs_internal.h"
+
+namespace twin::fakes::sqs {
+
+core::Status SqsService::refresh_group(std::int64_t queue_id, const std::string& group_id) {
+  auto sel = db_->prepare(
+      "SELECT seq, visible_at, receive_count FROM sqs_messages "
+      "WHERE queue_id = ?1 AND group_id = ?2 ORDER BY seq");
+  if (!sel.is_ok()) return sel.status();
+  (*sel)->bind(1, queue_id).bind(2, std::string_view(group_id));
+  std::optional<std::int64_t> head_seq;
+  core::TimeUs ready_at = 0;
+  // Received messages are always a prefix of the group (receives take a group in order), so
+  // the walk stops at the first message never received.
+  for (;;) {
+    auto row = (*sel)->step();
+    if (!row.is_ok()) return row.status();
+    if (!*row) break;
+    if (!head_seq) head_seq = (*sel)->column_int64(0);
+    ready_at = std::max(ready_at, (*sel)->column_int64(1));
+    if ((*sel)->column_int64(2) == 0) break;
+  }
+  (*sel)->reset();
+  if (!head_seq) {
+    auto del = db_->prepare("DELETE FROM sqs_fifo_groups WHERE queue_id = ?1 AND group_id = ?2");
+    if (!del.is_ok()) return del.status();
+    return (*del)->bind(1, queue_id).bind(2, std::string_view(group_id)).run();
+  }
+  auto up = db_->prepare(
+      "INSERT INTO sqs_fifo_groups(queue_id, group_id, ready_at, head_seq) VALUES(?1, ?2, ?3, ?4) "
+      "ON CONFLICT(queue_id, group_id) DO UPDATE SET ready_at = ?3, head_seq = ?4");
+  if (!up.is_ok()) return up.status();
+  (*up)->bind(1, queue_id).bind(2, std::string_view(group_id)).bind(3, ready_at);
+  return (*up)->bind(4, *head_seq).run();
+}
+
+core::Result<ReceiveMessageResponse> SqsService::receive_now(Queue& queue,
+                                                             const ReceiveMessageRequest& r) {
+  core::TimeUs now = executor_.now();
+  std::int64_t limit = r.max_number_of_messages.value_or(1);
+  core::TimeUs visible_at =
+      now + seconds_to_us(r.visibility_timeout.value_or(queue.visibility_timeout_s));
+  Transaction txn(*db_);
+  if (!txn.begin_status().is_ok()) return txn.begin_status();
+  if (auto s = expire_messages(queue); !s.is_ok()) return s;
+  auto update = db_->prepare(
+      "UPDATE sqs_messages SET visible_at = ?1, receive_count = receive_count + 1, "
+      "first_receive_at = COALESCE(first_receive_at, ?2) WHERE seq = ?3");
+  if (!update.is_ok()) return update.status();
+  ReceiveMessageResponse response;
+  std::set<std::int64_t> taken;
+  std::set<std::string> groups;
+  for (;;) {
+    auto want = limit - static_cast<std::int64_t>(response.messages.size());
+    auto candidates = queue.fifo
+                          ? select_fifo(queue, want + static_cast<std::int64_t>(taken.size()))
+                          : select_standard(queue, want + static_cast<std::int64_t>(taken.size()));
+    if (!candidates.is_ok()) return candidates.status();
+    bool moved = false;
+    bool progress = false;
+    for (auto& m : *candidates) {
+      if (static_cast<std::int64_t>(response.messages.size()) >= limit) break;
+      if (taken.contains(m.seq)) continue;
+      progress = true;
+      if (!m.group_id.empty() && queue.fifo) groups.insert(m.group_id);
+      // The receive that would exceed maxReceiveCount moves the message instead (3.11).
+      if (!queue.dead_letter_target_arn.empty() && m.receive_count + 1 > queue.max_receive_count) {
+        auto did = move_to_dead_letter_queue(queue, m);
+        if (!did.is_ok()) return did.status();
+        if (*did) {
+          moved = true;
+          continue;
+        }
+      }
+      (*update)->reset();
+      if (auto s = (*update)->bind(1, visible_at).bind(2, now).bind(3, m.seq).run(); !s.is_ok()) {
+        return s;
+      }
+      taken.insert(m.seq);
+      m.receive_count += 1;
+      if (!m.first_receive_at) m.first_receive_at = now;
+      m.visible_at = visible_at;
+      response.messages.push_back(
+          make_message(queue, m, r, make_receipt_handle(queue, m.seq, m.receive_count)));
+    }
+    if (!moved || !progress || static_cast<std::int64_t>(response.messages.size()) >= limit) break;
+  }
+  for (const auto& g : groups) {
+    if (auto s = refresh_group(queue.id, g); !s.is_ok()) return s;
+  }
+  if (auto s = txn.commit(); !s.is_ok()) return s;
+  return response;
+}
+
+core::Result<ReceiveMessageResponse> SqsService::receive_message(const ReceiveMessageRequest& r) {
+  auto found = find_queue(r.queue_url);
+  if (!found.is_ok()) return found.status();
+  if (auto s = validate_receive(**found, r); !s.is_ok()) return s;
+  return receive_now(**found, r);
+}
+
+core::Result<core::TimeUs> SqsService::next_visible_at(const Queue& queue) {
+  auto sel = db_->prepare(
+      queue.fifo
+          ? "SELECT MIN(ready_at) FROM sqs_fifo_groups WHERE queue_id = ?1 AND ready_at > ?2"
+          : "SELECT MIN(visible_at) FROM sqs_messages WHERE queue_id = ?1 AND visible_at > ?2");
+  if (!sel.is_ok()) return sel.status();
+  auto row = (*sel)->bind(1, queue.id).bind(2, executor_.now()).step();
+  if (!row.is_ok()) return row.status();
+  core::TimeUs t = (*sel)->column_is_null(0) ? kNever : (*sel)->column_int64(0);
+  (*sel)->reset();
+  return t;
+}
+
+void SqsService::schedule_wake(std::int64_t queue_id, core::TimeUs when) {
+  std::weak_ptr<bool> alive = alive_;
+  executor_.at(when, [this, alive, queue_id] {
+    if (!alive.expired()) wake_waiters(queue_id);
+  });
+}
+
+void SqsService::notify_waiters(std::int64_t queue_id) {
+  for (const auto& [id, w] : waiters_) {
+    if (w.queue_id == queue_id) {
+      schedule_wake(queue_id, executor_.now());
+      return;
+    }
+  }
+}
+
+void SqsService::wake_waiters(std::int64_t queue_id) {
+  Queue* queue = nullptr;
+  for (auto& [name, q] : queues_) {
+    if (q->id == queue_id) queue = q.get();
+  }
+  core::TimeUs last_deadline = 0;
+  for (auto it = waiters_.begin(); it != waiters_.end();) {
+    if (it->second.queue_id != queue_id) {
+      ++it;
+      continue;
+    }
+    core::Result<ReceiveMessageResponse> result = queue_does_not_exist();
+    if (queue != nullptr) result = receive_now(*queue, it->second.request);
+    if (result.is_ok() && result->messages.empty()) {
+      last_deadline = std::max(last_deadline, it->second.deadline);
+      ++it;
+      continue;
+    }
+    ReceiveMessageCallback done = std::move(it->second.done);
+    std::uint64_t id = it->first;
+    waiters_.erase(it);
+    done(std::move(result));  // may add waiters; continue after the one just served
+    it = waiters_.upper_bound(id);
+  }
+  if (queue == nullptr || last_deadline == 0) return;
+  auto next = next_visible_at(*queue);
+  if (next.is_ok() && *next < last_deadline) schedule_wake(queue_id, *next);
+}
+
+void SqsService::finish_waiter(std::uint64_t waiter_id, bool /*at_deadline*/) {
+  auto it = waiters_.find(waiter_id);
+  if (it == waiters_.end()) return;  // already answered
+  Waiter w = std::move(it->second);
+  waiters_.erase(it);
+  core::Result<ReceiveMessageResponse> result = queue_does_not_exist();
+  for (auto& [name, q] : queues_) {
+    if (q->id == w.queue_id) result = receive_now(*q, w.request);
+  }
+  w.done(std::move(result));
+}
+
+void SqsService::receive_message_async(const ReceiveMessageRequest& r,
+                                       ReceiveMessageCallback done) {
+  auto found = find_queue(r.queue_url);
+  if (!found.is_ok()) return done(found.status());
+  Queue& queue = **found;
+  if (auto s = validate_receive(queue, r); !s.is_ok()) return done(s);
+  std::int64_t wait_s = r.wait_time_seconds.value_or(queue.wait_s);
+  auto result = receive_now(queue, r);
+  if (!result.is_ok() || !result->messages.empty() || wait_s == 0) return done(std::move(result));
+  core::TimeUs deadline = executor_.now() + seconds_to_us(wait_s);
+  std::uint64_t id = next_waiter_id_++;
+  waiters_.emplace(id, Waiter{queue.id, r, std::move(done), deadline});
+  std::weak_ptr<bool> alive = alive_;
+  executor_.at(deadline, [this, alive, id] {
+    if (!alive.expired()) finish_waiter(id, true);
+  });
+  auto next = next_visible_at(queue);
+  if (next.is_ok() && *next < deadline) schedule_wake(queue.id, *next);
+}
+
+}  // namespace twin::fakes::sqs

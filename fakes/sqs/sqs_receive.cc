@@ -1,0 +1,221 @@
+// SqsService: ReceiveMessage, DLQ redrive, retention, FIFO groups and long polling
+// (reference 3.7, 3.10, 3.11, 3.12).
+#include <set>
+
+#include "fakes/sqs/sqs_errors.h"
+#include "fakes/sqs/sqs_internal.h"
+#include "fakes/sqs/sqs_message_rules.h"
+
+namespace twin::fakes::sqs {
+namespace {
+
+constexpr std::string_view kSystemAttributeNames[] = {"All",
+                                                      "ApproximateReceiveCount",
+                                                      "ApproximateFirstReceiveTimestamp",
+                                                      "SentTimestamp",
+                                                      "SenderId",
+                                                      "AWSTraceHeader",
+                                                      "MessageGroupId",
+                                                      "MessageDeduplicationId",
+                                                      "SequenceNumber",
+                                                      "DeadLetterQueueSourceArn"};
+
+std::string millis(core::TimeUs t) { return std::to_string(t / core::kMicrosPerMilli); }
+
+bool wants(const ReceiveMessageRequest& r, std::string_view name) {
+  for (const auto* list : {&r.attribute_names, &r.message_system_attribute_names}) {
+    for (const auto& n : *list) {
+      if (n == "All" || n == name) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+SqsService::StoredMessage read_stored_message(const Statement& s) {
+  SqsService::StoredMessage m;
+  m.seq = s.column_int64(0);
+  m.message_id = s.column_text(1);
+  m.body = s.column_text(2);
+  m.attributes = s.column_text(3);
+  m.md5_body = s.column_text(4);
+  m.trace_header = s.column_text(5);
+  m.sent_at = s.column_int64(6);
+  m.visible_at = s.column_int64(7);
+  m.receive_count = s.column_int64(8);
+  if (!s.column_is_null(9)) m.first_receive_at = s.column_int64(9);
+  m.group_id = s.column_text(10);
+  m.dedup_id = s.column_text(11);
+  m.dlq_source_arn = s.column_text(12);
+  return m;
+}
+
+core::Status SqsService::validate_receive(const Queue& queue, const ReceiveMessageRequest& r) {
+  if (r.max_number_of_messages &&
+      (*r.max_number_of_messages < 1 || *r.max_number_of_messages > kMaxNumberOfMessagesMax)) {
+    return out_of_range("MaxNumberOfMessages", *r.max_number_of_messages,
+                        "Must be between 1 and 10, if provided.");
+  }
+  if (r.wait_time_seconds &&
+      (*r.wait_time_seconds < 0 || *r.wait_time_seconds > kWaitTimeSecondsMax)) {
+    return out_of_range("WaitTimeSeconds", *r.wait_time_seconds,
+                        "Must be >= 0 and <= 20, if provided.");
+  }
+  if (r.visibility_timeout &&
+      (*r.visibility_timeout < 0 || *r.visibility_timeout > kVisibilityTimeoutSecondsMax)) {
+    return out_of_range("VisibilityTimeout", *r.visibility_timeout,
+                        "Must be >= 0 and <= 43200, if provided.");
+  }
+  for (const auto* list : {&r.attribute_names, &r.message_system_attribute_names}) {
+    for (const auto& name : *list) {
+      bool known = false;
+      for (std::string_view k : kSystemAttributeNames) known = known || k == name;
+      if (!known) return sqs_error(kInvalidAttributeName, "Unknown Attribute " + name + ".");
+    }
+  }
+  if (queue.fifo && r.receive_request_attempt_id) {
+    return validate_fifo_id("ReceiveRequestAttemptId", *r.receive_request_attempt_id);
+  }
+  return core::Status::ok();
+}
+
+core::Status SqsService::expire_messages(Queue& queue) {
+  core::TimeUs cutoff = executor_.now() - seconds_to_us(queue.retention_s);
+  std::vector<std::string> groups;
+  if (queue.fifo) {
+    auto sel = db_->prepare(
+        "SELECT DISTINCT group_id FROM sqs_messages WHERE queue_id = ?1 AND sent_at <= ?2");
+    if (!sel.is_ok()) return sel.status();
+    (*sel)->bind(1, queue.id).bind(2, cutoff);
+    for (;;) {
+      auto row = (*sel)->step();
+      if (!row.is_ok()) return row.status();
+      if (!*row) break;
+      groups.push_back((*sel)->column_text(0));
+    }
+  }
+  auto del = db_->prepare("DELETE FROM sqs_messages WHERE queue_id = ?1 AND sent_at <= ?2");
+  if (!del.is_ok()) return del.status();
+  if (auto s = (*del)->bind(1, queue.id).bind(2, cutoff).run(); !s.is_ok()) return s;
+  for (const auto& g : groups) {
+    if (auto s = refresh_group(queue.id, g); !s.is_ok()) return s;
+  }
+  return core::Status::ok();
+}
+
+core::Result<std::vector<SqsService::StoredMessage>> SqsService::select_standard(
+    const Queue& queue, std::int64_t limit) {
+  static const std::string kSql = "SELECT " + std::string(kMessageColumns) +
+                                  " FROM sqs_messages WHERE queue_id = ?1 AND visible_at <= ?2 "
+                                  "ORDER BY visible_at, seq LIMIT ?3";
+  auto sel = db_->prepare(kSql);
+  if (!sel.is_ok()) return sel.status();
+  (*sel)->bind(1, queue.id).bind(2, executor_.now()).bind(3, limit);
+  std::vector<StoredMessage> out;
+  for (;;) {
+    auto row = (*sel)->step();
+    if (!row.is_ok()) return row.status();
+    if (!*row) break;
+    out.push_back(read_stored_message(**sel));
+  }
+  return out;
+}
+
+// Ready groups first (by the time they became ready, then head order), each group's visible
+// messages in send order, up to `limit` in all.
+core::Result<std::vector<SqsService::StoredMessage>> SqsService::select_fifo(const Queue& queue,
+                                                                             std::int64_t limit) {
+  core::TimeUs now = executor_.now();
+  auto groups = db_->prepare(
+      "SELECT group_id FROM sqs_fifo_groups WHERE queue_id = ?1 AND ready_at <= ?2 "
+      "ORDER BY ready_at, head_seq LIMIT ?3");
+  if (!groups.is_ok()) return groups.status();
+  (*groups)->bind(1, queue.id).bind(2, now).bind(3, limit);
+  std::vector<std::string> ready;
+  for (;;) {
+    auto row = (*groups)->step();
+    if (!row.is_ok()) return row.status();
+    if (!*row) break;
+    ready.push_back((*groups)->column_text(0));
+  }
+  static const std::string kSql = "SELECT " + std::string(kMessageColumns) +
+                                  " FROM sqs_messages WHERE queue_id = ?1 AND group_id = ?2 "
+                                  "ORDER BY seq LIMIT ?3";
+  std::vector<StoredMessage> out;
+  for (const auto& g : ready) {
+    auto sel = db_->prepare(kSql);
+    if (!sel.is_ok()) return sel.status();
+    (*sel)->bind(1, queue.id).bind(2, std::string_view(g));
+    (*sel)->bind(3, limit - static_cast<std::int64_t>(out.size()));
+    for (;;) {
+      auto row = (*sel)->step();
+      if (!row.is_ok()) return row.status();
+      if (!*row || (*sel)->column_int64(7) > now) break;  // order: stop at the first not due
+      out.push_back(read_stored_message(**sel));
+    }
+    (*sel)->reset();
+    if (static_cast<std::int64_t>(out.size()) >= limit) break;
+  }
+  return out;
+}
+
+core::Result<bool> SqsService::move_to_dead_letter_queue(Queue& queue, const StoredMessage& m) {
+  Queue* dlq = find_queue_by_arn(queue.dead_letter_target_arn);
+  if (dlq == nullptr) return false;  // the target was deleted: the message stays
+  // Same id, body, attributes, receive count and enqueue time (reference 3.10, 3.11).
+  auto move = db_->prepare(
+      "INSERT INTO sqs_messages(queue_id, message_id, body, attributes, md5_body, md5_attributes, "
+      "trace_header, sent_at, visible_at, receive_count, first_receive_at, group_id, dedup_id, "
+      "dlq_source_arn) SELECT ?1, message_id, body, attributes, md5_body, md5_attributes, "
+      "trace_header, sent_at, ?2, receive_count, first_receive_at, group_id, dedup_id, ?3 "
+      "FROM sqs_messages WHERE seq = ?4");
+  if (!move.is_ok()) return move.status();
+  (*move)->bind(1, dlq->id).bind(2, executor_.now()).bind(3, std::string_view(queue.arn));
+  if (auto s = (*move)->bind(4, m.seq).run(); !s.is_ok()) return s;
+  auto del = db_->prepare("DELETE FROM sqs_messages WHERE seq = ?1");
+  if (!del.is_ok()) return del.status();
+  if (auto s = (*del)->bind(1, m.seq).run(); !s.is_ok()) return s;
+  if (dlq->fifo && !m.group_id.empty()) {
+    if (auto s = refresh_group(dlq->id, m.group_id); !s.is_ok()) return s;
+  }
+  notify_waiters(dlq->id);
+  return true;
+}
+
+Message SqsService::make_message(const Queue& queue, const StoredMessage& m,
+                                 const ReceiveMessageRequest& r, const std::string& handle) {
+  Message out{m.message_id, handle, m.md5_body, m.body, {}, std::nullopt, {}};
+  auto put = [&](std::string_view name, std::string value) {
+    if (wants(r, name)) out.attributes[std::string(name)] = std::move(value);
+  };
+  put("ApproximateReceiveCount", std::to_string(m.receive_count));
+  put("ApproximateFirstReceiveTimestamp", millis(m.first_receive_at.value_or(m.sent_at)));
+  put("SentTimestamp", millis(m.sent_at));
+  put("SenderId", options_.sender_id);
+  if (!m.trace_header.empty()) put("AWSTraceHeader", m.trace_header);
+  if (!m.group_id.empty()) put("MessageGroupId", m.group_id);
+  if (queue.fifo) {
+    put("MessageDeduplicationId", m.dedup_id);
+    put("SequenceNumber", sequence_number(m.seq));
+  }
+  if (!m.dlq_source_arn.empty()) put("DeadLetterQueueSourceArn", m.dlq_source_arn);
+  if (!m.attributes.empty() && !r.message_attribute_names.empty()) {
+    auto all = decode_message_attributes(m.attributes);
+    for (auto& [name, value] : all.value_or(MessageAttributeMap{})) {
+      for (const auto& filter : r.message_attribute_names) {
+        if (attribute_filter_matches(filter, name)) {
+          out.message_attributes[name] = value;
+          break;
+        }
+      }
+    }
+    // The digest covers only the attributes returned (reference 3.5).
+    if (!out.message_attributes.empty()) {
+      out.md5_of_message_attributes = md5_of_message_attributes(out.message_attributes);
+    }
+  }
+  return out;
+}
+
+}  // namespace twin::fakes::sqs

@@ -1,0 +1,210 @@
+// SqsService: receipt handles, DeleteMessage(Batch), ChangeMessageVisibility(Batch)
+// (reference 3.8, 3.9).
+#include <charconv>
+
+#include "core/encoding.h"
+#include "fakes/sqs/sqs_errors.h"
+#include "fakes/sqs/sqs_internal.h"
+
+namespace twin::fakes::sqs {
+namespace {
+
+constexpr int kHandleFields = 5;  // queue id, seq, receive count, issued at, uuid
+
+core::Status invalid_handle(std::string_view text) {
+  return sqs_error(kReceiptHandleIsInvalid, "The input receipt handle \"" + std::string(text) +
+                                                "\" is not a valid receipt handle.");
+}
+
+core::Status expired_handle(std::string_view text) {
+  return invalid_parameter("ReceiptHandle", text, "The receipt handle has expired.");
+}
+
+core::Status not_available(std::string_view text) {
+  return invalid_parameter(
+      "ReceiptHandle", text,
+      "Message does not exist or is not available for visibility timeout change.");
+}
+
+struct Row {
+  std::int64_t receive_count;
+  core::TimeUs visible_at;
+  std::string group_id;
+};
+
+}  // namespace
+
+std::string SqsService::make_receipt_handle(const Queue& queue, std::int64_t seq,
+                                            std::int64_t receive_count) {
+  std::string text = std::to_string(queue.id) + ":" + std::to_string(seq) + ":" +
+                     std::to_string(receive_count) + ":" + std::to_string(executor_.now()) + ":" +
+                     ids_.next_uuid();
+  return core::base64_encode(text);
+}
+
+core::Result<SqsService::ReceiptHandle> SqsService::parse_receipt_handle(const Queue& queue,
+                                                                         std::string_view text) {
+  if (text.empty()) return missing_parameter("ReceiptHandle");
+  auto decoded = core::base64_decode(text);
+  if (!decoded) return invalid_handle(text);
+  std::int64_t fields[kHandleFields - 1] = {};
+  std::string_view rest = *decoded;
+  for (auto& field : fields) {
+    std::size_t colon = rest.find(':');
+    if (colon == std::string_view::npos) return invalid_handle(text);
+    auto [end, ec] = std::from_chars(rest.data(), rest.data() + colon, field);
+    if (ec != std::errc() || end != rest.data() + colon) return invalid_handle(text);
+    rest.remove_prefix(colon + 1);
+  }
+  if (rest.size() != 36 || fields[0] != queue.id) return invalid_handle(text);
+  return ReceiptHandle{fields[0], fields[1], fields[2], fields[3]};
+}
+
+namespace {
+
+core::Result<std::optional<Row>> find_row(Database& db, std::int64_t queue_id, std::int64_t seq) {
+  auto sel = db.prepare(
+      "SELECT receive_count, visible_at, group_id FROM sqs_messages WHERE seq = ?1 AND "
+      "queue_id = ?2");
+  if (!sel.is_ok()) return sel.status();
+  auto row = (*sel)->bind(1, seq).bind(2, queue_id).step();
+  if (!row.is_ok()) return row.status();
+  std::optional<Row> out;
+  if (*row) out = Row{(*sel)->column_int64(0), (*sel)->column_int64(1), (*sel)->column_text(2)};
+  (*sel)->reset();
+  return out;
+}
+
+}  // namespace
+
+core::Status SqsService::delete_one(Queue& queue, std::string_view text) {
+  auto handle = parse_receipt_handle(queue, text);
+  if (!handle.is_ok()) return handle.status();
+  core::TimeUs now = executor_.now();
+  auto row = find_row(*db_, queue.id, handle->seq);
+  if (!row.is_ok()) return row.status();
+  if (!*row) return core::Status::ok();  // already deleted: succeeds (reference 3.9 (b))
+  const Row& r = **row;
+  if (handle->receive_count > r.receive_count) return invalid_handle(text);  // never issued
+  if (queue.fifo) {
+    if (handle->receive_count != r.receive_count || r.visible_at <= now) {
+      return expired_handle(text);
+    }
+  } else if (now - handle->issued_at > kReceiptHandleLifetime) {
+    return expired_handle(text);
+  }
+  auto del = db_->prepare("DELETE FROM sqs_messages WHERE seq = ?1");
+  if (!del.is_ok()) return del.status();
+  if (auto s = (*del)->bind(1, handle->seq).run(); !s.is_ok()) return s;
+  if (queue.fifo) return refresh_group(queue.id, r.group_id);
+  return core::Status::ok();
+}
+
+core::Status SqsService::change_visibility_one(Queue& queue, std::string_view text,
+                                               std::optional<std::int64_t> timeout) {
+  if (!timeout) return missing_parameter("VisibilityTimeout");
+  if (*timeout < 0 || *timeout > kVisibilityTimeoutSecondsMax) {
+    return out_of_range("VisibilityTimeout", *timeout, "Must be >= 0 and <= 43200, if provided.");
+  }
+  auto handle = parse_receipt_handle(queue, text);
+  if (!handle.is_ok()) return handle.status();
+  core::TimeUs now = executor_.now();
+  auto row = find_row(*db_, queue.id, handle->seq);
+  if (!row.is_ok()) return row.status();
+  if (!*row || handle->receive_count < (*row)->receive_count) return not_available(text);
+  if (handle->receive_count > (*row)->receive_count) return invalid_handle(text);
+  if (queue.fifo ? (*row)->visible_at <= now : now - handle->issued_at > kReceiptHandleLifetime) {
+    return expired_handle(text);
+  }
+  // At most 12 h from the receive, however often it is extended (reference 3.8).
+  if (now + seconds_to_us(*timeout) - handle->issued_at > kReceiptHandleLifetime) {
+    return out_of_range("VisibilityTimeout", *timeout,
+                        "Total VisibilityTimeout for the message is beyond the limit [43200 "
+                        "seconds]");
+  }
+  auto up = db_->prepare("UPDATE sqs_messages SET visible_at = ?1 WHERE seq = ?2");
+  if (!up.is_ok()) return up.status();
+  if (auto s = (*up)->bind(1, now + seconds_to_us(*timeout)).bind(2, handle->seq).run();
+      !s.is_ok()) {
+    return s;
+  }
+  if (queue.fifo) return refresh_group(queue.id, (*row)->group_id);
+  return core::Status::ok();
+}
+
+core::Status SqsService::delete_message(const DeleteMessageRequest& request) {
+  auto found = find_queue(request.queue_url);
+  if (!found.is_ok()) return found.status();
+  Transaction txn(*db_);
+  if (!txn.begin_status().is_ok()) return txn.begin_status();
+  if (auto s = delete_one(**found, request.receipt_handle); !s.is_ok()) return s;
+  auto s = txn.commit();
+  if (s.is_ok() && (*found)->fifo) notify_waiters((*found)->id);  // a group may be free now
+  return s;
+}
+
+core::Status SqsService::change_message_visibility(const ChangeMessageVisibilityRequest& request) {
+  auto found = find_queue(request.queue_url);
+  if (!found.is_ok()) return found.status();
+  Transaction txn(*db_);
+  if (!txn.begin_status().is_ok()) return txn.begin_status();
+  auto s = change_visibility_one(**found, request.receipt_handle, request.visibility_timeout);
+  if (!s.is_ok()) return s;
+  s = txn.commit();
+  if (s.is_ok() && request.visibility_timeout == 0) notify_waiters((*found)->id);
+  return s;
+}
+
+core::Result<DeleteMessageBatchResponse> SqsService::delete_message_batch(
+    const DeleteMessageBatchRequest& request) {
+  auto found = find_queue(request.queue_url);
+  if (!found.is_ok()) return found.status();
+  std::vector<std::string> ids;
+  for (const auto& e : request.entries) ids.push_back(e.id);
+  if (auto s = validate_batch_ids(ids, "DeleteMessageBatchRequestEntry"); !s.is_ok()) return s;
+  DeleteMessageBatchResponse response;
+  Transaction txn(*db_);
+  if (!txn.begin_status().is_ok()) return txn.begin_status();
+  for (const auto& e : request.entries) {
+    core::Status s = delete_one(**found, e.receipt_handle);
+    if (s.is_ok()) {
+      response.successful.push_back({e.id});
+    } else if (s.http_status() >= 500) {
+      return s;  // storage failure: the whole call fails and changes nothing
+    } else {
+      response.failed.push_back({e.id, true, s.aws_code(), s.message()});
+    }
+  }
+  if (auto s = txn.commit(); !s.is_ok()) return s;
+  if ((*found)->fifo) notify_waiters((*found)->id);
+  return response;
+}
+
+core::Result<ChangeMessageVisibilityBatchResponse> SqsService::change_message_visibility_batch(
+    const ChangeMessageVisibilityBatchRequest& request) {
+  auto found = find_queue(request.queue_url);
+  if (!found.is_ok()) return found.status();
+  std::vector<std::string> ids;
+  for (const auto& e : request.entries) ids.push_back(e.id);
+  if (auto s = validate_batch_ids(ids, "ChangeMessageVisibilityBatchRequestEntry"); !s.is_ok()) {
+    return s;
+  }
+  ChangeMessageVisibilityBatchResponse response;
+  Transaction txn(*db_);
+  if (!txn.begin_status().is_ok()) return txn.begin_status();
+  for (const auto& e : request.entries) {
+    core::Status s = change_visibility_one(**found, e.receipt_handle, e.visibility_timeout);
+    if (s.is_ok()) {
+      response.successful.push_back({e.id});
+    } else if (s.http_status() >= 500) {
+      return s;
+    } else {
+      response.failed.push_back({e.id, true, s.aws_code(), s.message()});
+    }
+  }
+  if (auto s = txn.commit(); !s.is_ok()) return s;
+  notify_waiters((*found)->id);
+  return response;
+}
+
+}  // namespace twin::fakes::sqs
