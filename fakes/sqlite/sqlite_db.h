@@ -79,11 +79,10 @@ class Database {
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
 
-  // Creates the schema when user_version is 0 (running `schema_sql` and setting `version`);
-  // accepts an equal version; refuses any other (a newer file must not be half-understood).
-  // Each schema owner uses its own table names, so several owners can share one file; the
-  // version is per file, so a file holds one owner's versioned schema plus tables created
-  // with IF NOT EXISTS by the others.
+  // Creates owner `name`'s schema when the file has none yet (running `schema_sql` and
+  // recording `version` in the table twin_schema); accepts an equal version; refuses any other
+  // (a newer file must not be half-understood). Versions are kept per owner and each owner
+  // uses its own table names, so the SQS fake and the stores can share one file in any order.
   core::Status migrate(std::string_view name, int version, std::string_view schema_sql);
 
   core::Status exec(std::string_view sql);

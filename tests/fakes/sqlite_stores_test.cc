@@ -2,8 +2,13 @@
 #include "fakes/sqlite/sqlite_stores.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
 
 #include "fakes/memory/manual_executor.h"
+#include "fakes/memory/memory_ports.h"
+#include "fakes/sqs/sqs_service.h"
 
 namespace twin::fakes {
 namespace {
@@ -87,6 +92,62 @@ TEST(ManualExecutor, RunsInTimeThenSchedulingOrder) {
   ex.advance(1);
   EXPECT_EQ(order, (std::vector<std::string>{"past", "a", "b", "c", "d"}));
   EXPECT_EQ(ex.pending(), 0u);
+}
+
+}  // namespace
+}  // namespace twin::fakes
+
+namespace twin::fakes {
+namespace {
+
+// The SQS fake and the stores keep their schema versions per owner, so they can share one
+// database file whichever opens it first, and reopen it.
+TEST(SharedDatabaseFile, SqsAndStoresOpenInEitherOrder) {
+  for (bool stores_first : {true, false}) {
+    std::filesystem::path dir =
+        std::filesystem::temp_directory_path() /
+        ("twin_shared_db_" + std::to_string(getpid()) + (stores_first ? "_a" : "_b"));
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    DatabaseOptions db;
+    db.path = (dir / "twin.db").string();
+    ManualExecutor executor(1'767'225'600'000'000);
+    SeededIdSource ids(1);
+    sqs::SqsOptions options;
+    options.database = db;
+    for (int round = 0; round < 2; ++round) {  // the second round reopens the file
+      std::unique_ptr<SqliteRegistrationStore> store;
+      std::unique_ptr<sqs::SqsService> service;
+      auto open_store = [&] {
+        auto s = SqliteRegistrationStore::open(db);
+        ASSERT_TRUE(s.is_ok()) << s.status().to_string();
+        store = std::move(*s);
+      };
+      auto open_sqs = [&] {
+        auto s = sqs::SqsService::open(options, executor, ids);
+        ASSERT_TRUE(s.is_ok()) << s.status().to_string();
+        service = std::move(*s);
+      };
+      if (stores_first) {
+        open_store();
+        open_sqs();
+      } else {
+        open_sqs();
+        open_store();
+      }
+      ASSERT_TRUE(store && service);
+      auto queue = service->create_queue({"shared", {}, {}});
+      ASSERT_TRUE(queue.is_ok()) << queue.status().to_string();
+      sqs::SendMessageRequest send;
+      send.queue_url = queue->queue_url;
+      send.message_body = "hello";
+      auto sent = service->send_message(send);
+      EXPECT_TRUE(sent.is_ok()) << sent.status().to_string();
+      core::Registration r = registration("r" + std::to_string(round), "+447700900123", 1);
+      EXPECT_TRUE(store->insert(r).is_ok());
+    }
+    std::filesystem::remove_all(dir);
+  }
 }
 
 }  // namespace
