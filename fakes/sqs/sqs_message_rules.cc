@@ -149,7 +149,10 @@ core::Status validate_attribute_value(const std::string& name, const MessageAttr
 std::string md5_hex(std::string_view bytes) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
-  int ok = EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_md5(), nullptr);
+  // Fetched once: OpenSSL 3 looks EVP_md5() up in its provider tables on every call, which
+  // cost more than the digest itself.
+  static EVP_MD* const kMd5 = EVP_MD_fetch(nullptr, "MD5", nullptr);
+  int ok = EVP_Digest(bytes.data(), bytes.size(), digest, &length, kMd5, nullptr);
   assert(ok == 1 && "MD5 cannot fail on valid arguments");
   (void)ok;
   static constexpr char kHex[] = "0123456789abcdef";
