@@ -43,6 +43,7 @@ constexpr std::array kShapes = {
                core::StatusCode::kInvalidArgument},
     ErrorShape{kInvalidMessageContents, "InvalidMessageContents", 400,
                core::StatusCode::kInvalidArgument},
+    ErrorShape{kOverLimit, "OverLimit", 403, core::StatusCode::kResourceExhausted},
 };
 
 const ErrorShape* find_shape(std::string_view aws_code) {

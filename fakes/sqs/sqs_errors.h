@@ -37,6 +37,7 @@ inline constexpr std::string_view kInvalidBatchEntryId =
 inline constexpr std::string_view kBatchRequestTooLong =
     "AWS.SimpleQueueService.BatchRequestTooLong";
 inline constexpr std::string_view kInvalidMessageContents = "InvalidMessageContents";
+inline constexpr std::string_view kOverLimit = "OverLimit";
 
 // The JSON `__type` shape name for a query code ("QueueDoesNotExist" for
 // AWS.SimpleQueueService.NonExistentQueue, "InvalidParameterValueException" for

@@ -29,6 +29,9 @@ inline constexpr std::uint64_t kSequenceNumberBase = 18'000'000'000'000'000'000U
 inline constexpr core::DurationUs kReceiptHandleLifetime =
     kVisibilityTimeoutSecondsMax * core::kMicrosPerSecond;
 
+// A ReceiveRequestAttemptId can repeat its receive for 5 minutes (reference 3.12).
+inline constexpr core::DurationUs kReceiveAttemptLifetime = 5 * 60 * core::kMicrosPerSecond;
+
 inline constexpr std::string_view kSchemaSql = R"sql(
 CREATE TABLE IF NOT EXISTS sqs_queues(
   queue_id INTEGER PRIMARY KEY,
@@ -72,6 +75,12 @@ CREATE TABLE IF NOT EXISTS sqs_fifo_groups(
   head_seq INTEGER NOT NULL,
   PRIMARY KEY(queue_id, group_id)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS sqs_fifo_groups_ready ON sqs_fifo_groups(queue_id, ready_at, head_seq);
+CREATE TABLE IF NOT EXISTS sqs_receive_attempts(
+  queue_id INTEGER NOT NULL,
+  attempt_id TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
+  entries TEXT NOT NULL,
+  PRIMARY KEY(queue_id, attempt_id)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS sqs_fifo_dedup(
   queue_id INTEGER NOT NULL,
   dedup_id TEXT NOT NULL,
@@ -137,6 +146,15 @@ struct SqsService::MessageToSend {
   core::DurationUs delay_us = 0;
   std::string group_id;
   std::string dedup_id;
+};
+
+// One message of a FIFO receive remembered under its ReceiveRequestAttemptId: enough to tell
+// whether it changed since, and the receipt handle to hand out again.
+struct SqsService::AttemptEntry {
+  std::int64_t seq = 0;
+  std::int64_t receive_count = 0;
+  core::TimeUs visible_at = 0;
+  std::string receipt_handle;
 };
 
 // The columns select_* read, in StoredMessage order.

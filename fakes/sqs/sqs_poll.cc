@@ -1,5 +1,6 @@
 // SqsService: the receive loop, FIFO group bookkeeping and long polling on the Executor
 // (reference 3.7, 3.11, 3.12).
+#include <algorithm>
 #include <set>
 
 #include "fakes/sqs/sqs_errors.h"
@@ -48,6 +49,31 @@ core::Result<ReceiveMessageResponse> SqsService::receive_now(Queue& queue,
   Transaction txn(*db_);
   if (!txn.begin_status().is_ok()) return txn.begin_status();
   if (auto s = expire_messages(queue); !s.is_ok()) return s;
+  const bool attempt = queue.fifo && r.receive_request_attempt_id.has_value();
+  if (attempt) {
+    auto again = repeat_receive_attempt(queue, r, visible_at);
+    if (!again.is_ok()) return again.status();
+    if (again->has_value()) {
+      if (auto s = txn.commit(); !s.is_ok()) return s;
+      return std::move(**again);
+    }
+  }
+  // Never past the in-flight cap (reference 3.7).
+  const std::int64_t cap =
+      queue.fifo ? options_.in_flight_max_fifo : options_.in_flight_max_standard;
+  auto in_flight = count_in_flight(queue, cap);
+  if (!in_flight.is_ok()) return in_flight.status();
+  if (*in_flight >= cap) {
+    const bool short_poll = r.wait_time_seconds.value_or(queue.wait_s) == 0;
+    if (!queue.fifo && short_poll) {
+      return sqs_error(kOverLimit, "The queue has reached its limit of " + std::to_string(cap) +
+                                       " messages in flight.");
+    }
+    if (auto s = txn.commit(); !s.is_ok()) return s;  // expired messages stay expired
+    return ReceiveMessageResponse{};
+  }
+  limit = std::min(limit, cap - *in_flight);
+  std::vector<AttemptEntry> received;
   auto update = db_->prepare(
       "UPDATE sqs_messages SET visible_at = ?1, receive_count = receive_count + 1, "
       "first_receive_at = COALESCE(first_receive_at, ?2) WHERE seq = ?3");
@@ -85,13 +111,20 @@ core::Result<ReceiveMessageResponse> SqsService::receive_now(Queue& queue,
       m.receive_count += 1;
       if (!m.first_receive_at) m.first_receive_at = now;
       m.visible_at = visible_at;
-      response.messages.push_back(
-          make_message(queue, m, r, make_receipt_handle(queue, m.seq, m.receive_count)));
+      std::string handle = make_receipt_handle(queue, m.seq, m.receive_count);
+      if (attempt) received.push_back({m.seq, m.receive_count, m.visible_at, handle});
+      response.messages.push_back(make_message(queue, m, r, handle));
     }
     if (!moved || !progress || static_cast<std::int64_t>(response.messages.size()) >= limit) break;
   }
   for (const auto& g : groups) {
     if (auto s = refresh_group(queue.id, g); !s.is_ok()) return s;
+  }
+  if (attempt && !received.empty()) {
+    if (auto s = remember_receive_attempt(queue, *r.receive_request_attempt_id, received);
+        !s.is_ok()) {
+      return s;
+    }
   }
   if (auto s = txn.commit(); !s.is_ok()) return s;
   return response;

@@ -144,6 +144,7 @@ core::Status SqsService::delete_queue(const DeleteQueueRequest& request) {
   for (std::string_view sql : {"DELETE FROM sqs_messages WHERE queue_id = ?1",
                                "DELETE FROM sqs_fifo_groups WHERE queue_id = ?1",
                                "DELETE FROM sqs_fifo_dedup WHERE queue_id = ?1",
+                               "DELETE FROM sqs_receive_attempts WHERE queue_id = ?1",
                                "DELETE FROM sqs_queue_attributes WHERE queue_id = ?1",
                                "DELETE FROM sqs_queues WHERE queue_id = ?1"}) {
     auto stmt = db_->prepare(sql);

@@ -1,5 +1,6 @@
 // SqsService: ReceiveMessage, DLQ redrive, retention, FIFO groups and long polling
 // (reference 3.7, 3.10, 3.11, 3.12).
+#include <charconv>
 #include <set>
 
 #include "fakes/sqs/sqs_errors.h"
@@ -78,6 +79,130 @@ core::Status SqsService::validate_receive(const Queue& queue, const ReceiveMessa
     return validate_fifo_id("ReceiveRequestAttemptId", *r.receive_request_attempt_id);
   }
   return core::Status::ok();
+}
+
+core::Result<std::int64_t> SqsService::count_in_flight(const Queue& queue, std::int64_t cap) {
+  // Received and not yet visible again; delayed messages (never received) are not in flight.
+  // Counting stops at the cap, so the cost is bounded by it.
+  auto count = db_->prepare(
+      "SELECT COUNT(*) FROM (SELECT 1 FROM sqs_messages WHERE queue_id = ?1 AND visible_at > ?2 "
+      "AND receive_count > 0 LIMIT ?3)");
+  if (!count.is_ok()) return count.status();
+  auto row = (*count)->bind(1, queue.id).bind(2, executor_.now()).bind(3, cap).step();
+  if (!row.is_ok()) return row.status();
+  std::int64_t n = (*count)->column_int64(0);
+  (*count)->reset();
+  return n;
+}
+
+namespace {
+
+// Attempt entries as stored: one "seq,receive_count,visible_at,receipt_handle" line each
+// (receipt handles are base64, so they hold neither ',' nor a newline).
+std::string encode_attempt(const std::vector<SqsService::AttemptEntry>& entries) {
+  std::string out;
+  for (const auto& e : entries) {
+    out += std::to_string(e.seq) + "," + std::to_string(e.receive_count) + "," +
+           std::to_string(e.visible_at) + "," + e.receipt_handle + "\n";
+  }
+  return out;
+}
+
+std::optional<std::vector<SqsService::AttemptEntry>> decode_attempt(std::string_view text) {
+  std::vector<SqsService::AttemptEntry> out;
+  while (!text.empty()) {
+    std::size_t end = text.find('\n');
+    if (end == std::string_view::npos) return std::nullopt;
+    std::string_view line = text.substr(0, end);
+    text.remove_prefix(end + 1);
+    SqsService::AttemptEntry e;
+    std::int64_t* numbers[] = {&e.seq, &e.receive_count, &e.visible_at};
+    for (std::int64_t* n : numbers) {
+      std::size_t comma = line.find(',');
+      if (comma == std::string_view::npos) return std::nullopt;
+      auto [ptr, ec] = std::from_chars(line.data(), line.data() + comma, *n);
+      if (ec != std::errc() || ptr != line.data() + comma) return std::nullopt;
+      line.remove_prefix(comma + 1);
+    }
+    e.receipt_handle = std::string(line);
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+}  // namespace
+
+core::Result<std::optional<ReceiveMessageResponse>> SqsService::repeat_receive_attempt(
+    Queue& queue, const ReceiveMessageRequest& r, core::TimeUs visible_at) {
+  using Repeat = std::optional<ReceiveMessageResponse>;
+  auto sel = db_->prepare(
+      "SELECT entries FROM sqs_receive_attempts WHERE queue_id = ?1 AND attempt_id = ?2 "
+      "AND expires_at > ?3");
+  if (!sel.is_ok()) return sel.status();
+  (*sel)->bind(1, queue.id).bind(2, std::string_view(*r.receive_request_attempt_id));
+  auto row = (*sel)->bind(3, executor_.now()).step();
+  if (!row.is_ok()) return row.status();
+  if (!*row) return Repeat();
+  auto entries = decode_attempt((*sel)->column_text(0));
+  (*sel)->reset();
+  if (!entries) return core::internal_error("unreadable receive attempt record");
+  static const std::string kOne =
+      "SELECT " + std::string(kMessageColumns) + " FROM sqs_messages WHERE seq = ?1";
+  std::vector<StoredMessage> messages;
+  for (const AttemptEntry& e : *entries) {
+    auto one = db_->prepare(kOne);
+    if (!one.is_ok()) return one.status();
+    auto found = (*one)->bind(1, e.seq).step();
+    if (!found.is_ok()) return found.status();
+    if (!*found) return Repeat();  // deleted since
+    StoredMessage m = read_stored_message(**one);
+    (*one)->reset();
+    if (m.receive_count != e.receive_count || m.visible_at != e.visible_at) return Repeat();
+    messages.push_back(std::move(m));
+  }
+  // Unchanged: the same messages and handles, with the visibility timeout started again.
+  auto update = db_->prepare("UPDATE sqs_messages SET visible_at = ?1 WHERE seq = ?2");
+  if (!update.is_ok()) return update.status();
+  ReceiveMessageResponse response;
+  std::set<std::string> groups;
+  for (std::size_t i = 0; i < messages.size(); ++i) {
+    (*update)->reset();
+    if (auto s = (*update)->bind(1, visible_at).bind(2, messages[i].seq).run(); !s.is_ok()) {
+      return s;
+    }
+    messages[i].visible_at = visible_at;
+    (*entries)[i].visible_at = visible_at;
+    if (!messages[i].group_id.empty()) groups.insert(messages[i].group_id);
+    response.messages.push_back(make_message(queue, messages[i], r, (*entries)[i].receipt_handle));
+  }
+  for (const auto& g : groups) {
+    if (auto s = refresh_group(queue.id, g); !s.is_ok()) return s;
+  }
+  auto keep = db_->prepare(
+      "UPDATE sqs_receive_attempts SET entries = ?1 WHERE queue_id = ?2 AND attempt_id = ?3");
+  if (!keep.is_ok()) return keep.status();
+  (*keep)->bind(1, std::string_view(encode_attempt(*entries))).bind(2, queue.id);
+  if (auto s = (*keep)->bind(3, std::string_view(*r.receive_request_attempt_id)).run();
+      !s.is_ok()) {
+    return s;
+  }
+  return Repeat(std::move(response));
+}
+
+core::Status SqsService::remember_receive_attempt(const Queue& queue, const std::string& attempt_id,
+                                                  const std::vector<AttemptEntry>& entries) {
+  const core::TimeUs now = executor_.now();
+  auto prune =
+      db_->prepare("DELETE FROM sqs_receive_attempts WHERE queue_id = ?1 AND expires_at <= ?2");
+  if (!prune.is_ok()) return prune.status();
+  if (auto s = (*prune)->bind(1, queue.id).bind(2, now).run(); !s.is_ok()) return s;
+  auto put = db_->prepare(
+      "INSERT OR REPLACE INTO sqs_receive_attempts(queue_id, attempt_id, expires_at, entries) "
+      "VALUES(?1, ?2, ?3, ?4)");
+  if (!put.is_ok()) return put.status();
+  (*put)->bind(1, queue.id).bind(2, std::string_view(attempt_id));
+  (*put)->bind(3, now + kReceiveAttemptLifetime);
+  return (*put)->bind(4, std::string_view(encode_attempt(entries))).run();
 }
 
 core::Status SqsService::expire_messages(Queue& queue) {

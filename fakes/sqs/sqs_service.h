@@ -38,7 +38,14 @@
 //   (InvalidParameterValue otherwise); if it is deleted later, messages stay in their queue.
 //   Moved messages become visible in the DLQ at once.
 // - PurgeQueue deletes every message sent at or before the call at once (AWS may take 60 s).
-// - The OverLimit in-flight cap and ReceiveRequestAttemptId deduplication are not modelled.
+// - In-flight cap (reference 3.7): SqsOptions::in_flight_max_standard (120,000) and
+//   in_flight_max_fifo (20,000, the 2023 guide's figure; the reference marks the FIFO value
+//   UNCERTAIN). A receive never takes a queue past its cap; at the cap a standard-queue short
+//   poll fails with OverLimit (403) and a long poll or a FIFO receive returns nothing.
+// - ReceiveRequestAttemptId (FIFO, reference 3.12): a retry with the same id within 5 minutes
+//   of the receive returns the same messages and receipt handles and restarts their visibility
+//   timeout, as long as none of them changed since (deleted, visibility changed, received
+//   again); otherwise it is a new receive. A receive that returned nothing is not remembered.
 #pragma once
 
 #include <cstdint>
@@ -63,6 +70,9 @@ struct SqsOptions {
   std::string region = "us-east-1";
   std::string account_id = "000000000000";
   std::string sender_id = "AIDAIENQZJOLO23YVJ4VO";  // SenderId on received messages
+  // The most messages in flight (received, not yet deleted or visible again) per queue.
+  std::int64_t in_flight_max_standard = 120'000;
+  std::int64_t in_flight_max_fifo = 20'000;
 };
 
 using ReceiveMessageCallback = std::function<void(core::Result<ReceiveMessageResponse>)>;
@@ -114,6 +124,7 @@ class SqsService {
   struct StoredMessage;
   struct ReceiptHandle;
   struct MessageToSend;
+  struct AttemptEntry;
 
  private:
   struct Waiter {
@@ -150,6 +161,12 @@ class SqsService {
   core::Result<ReceiveMessageResponse> receive_now(Queue& queue,
                                                    const ReceiveMessageRequest& request);
   core::Status validate_receive(const Queue& queue, const ReceiveMessageRequest& request);
+  core::Result<std::int64_t> count_in_flight(const Queue& queue, std::int64_t cap);
+  // The earlier receive with this ReceiveRequestAttemptId, again, if it may be repeated.
+  core::Result<std::optional<ReceiveMessageResponse>> repeat_receive_attempt(
+      Queue& queue, const ReceiveMessageRequest& request, core::TimeUs visible_at);
+  core::Status remember_receive_attempt(const Queue& queue, const std::string& attempt_id,
+                                        const std::vector<AttemptEntry>& entries);
   core::Status expire_messages(Queue& queue);
   core::Result<std::vector<StoredMessage>> select_standard(const Queue& queue, std::int64_t limit);
   core::Result<std::vector<StoredMessage>> select_fifo(const Queue& queue, std::int64_t limit);
