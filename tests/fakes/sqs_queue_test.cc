@@ -227,3 +227,70 @@ TEST_F(SqsQueue, CountersTrackVisibleInFlightAndDelayed) {
 
 }  // namespace
 }  // namespace twin::fakes::sqs
+
+namespace twin::fakes::sqs {
+namespace {
+
+using SqsQueueUrl = SqsFixture;
+
+// Every operation that takes a QueueUrl: absent is MissingParameter, unknown NonExistentQueue.
+TEST_F(SqsQueueUrl, EveryOperationRefusesAMissingOrUnknownQueueUrl) {
+  const std::string unknown = "https://sqs.us-east-1.amazonaws.com/000000000000/nope";
+  for (const std::string& url : {std::string(), unknown}) {
+    SCOPED_TRACE(url.empty() ? "empty QueueUrl" : "unknown QueueUrl");
+    std::string_view code = url.empty() ? kMissingParameter : kNonExistentQueue;
+    ReceiveMessageRequest receive;
+    receive.queue_url = url;
+    SendMessageBatchRequestEntry entry;
+    entry.id = "a";
+    entry.message_body = "x";
+    std::vector<std::pair<const char*, core::Status>> results = {
+        {"DeleteQueue", sqs_->delete_queue({url})},
+        {"PurgeQueue", sqs_->purge_queue({url})},
+        {"GetQueueAttributes", sqs_->get_queue_attributes({url, {"All"}}).status()},
+        {"SetQueueAttributes", sqs_->set_queue_attributes({url, {{"DelaySeconds", "1"}}})},
+        {"ListDeadLetterSourceQueues",
+         sqs_->list_dead_letter_source_queues({url, std::nullopt, std::nullopt}).status()},
+        {"SendMessage", sqs_->send_message({url, "x", {}, {}, {}, {}, {}}).status()},
+        {"SendMessageBatch", sqs_->send_message_batch({url, {entry}}).status()},
+        {"ReceiveMessage", sqs_->receive_message(receive).status()},
+        {"DeleteMessage", sqs_->delete_message({url, "handle"})},
+        {"DeleteMessageBatch", sqs_->delete_message_batch({url, {{"a", "handle"}}}).status()},
+        {"ChangeMessageVisibility", sqs_->change_message_visibility({url, "handle", 5})},
+        {"ChangeMessageVisibilityBatch",
+         sqs_->change_message_visibility_batch({url, {{"a", "handle", 5}}}).status()},
+    };
+    for (const auto& [operation, status] : results) {
+      SCOPED_TRACE(operation);
+      EXPECT_AWS_ERROR(status, code, 400);
+    }
+  }
+}
+
+TEST_F(SqsQueueUrl, ListDeadLetterSourceQueuesPagesAndValidates) {
+  std::string dlq = create("dlq");
+  const std::string policy =
+      R"({"deadLetterTargetArn":"arn:aws:sqs:us-east-1:000000000000:dlq","maxReceiveCount":3})";
+  for (const char* name : {"a", "b", "c"}) create(name, {{"RedrivePolicy", policy}});
+  create("unrelated");
+  EXPECT_AWS_ERROR(sqs_->list_dead_letter_source_queues({dlq, 0, std::nullopt}).status(),
+                   kInvalidParameterValue, 400);
+  EXPECT_AWS_ERROR(sqs_->list_dead_letter_source_queues({dlq, 1001, std::nullopt}).status(),
+                   kInvalidParameterValue, 400);
+  EXPECT_AWS_ERROR(
+      sqs_->list_dead_letter_source_queues({dlq, std::nullopt, std::string("not base64!")})
+          .status(),
+      kInvalidParameterValue, 400);
+  auto first = sqs_->list_dead_letter_source_queues({dlq, 2, std::nullopt});
+  ASSERT_TRUE(first.is_ok()) << first.status().to_string();
+  ASSERT_EQ(first->queue_urls.size(), 2u);
+  ASSERT_TRUE(first->next_token.has_value());
+  auto rest = sqs_->list_dead_letter_source_queues({dlq, 2, first->next_token});
+  ASSERT_TRUE(rest.is_ok());
+  ASSERT_EQ(rest->queue_urls.size(), 1u);
+  EXPECT_FALSE(rest->next_token.has_value());
+  EXPECT_NE(rest->queue_urls[0].find("/c"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace twin::fakes::sqs
