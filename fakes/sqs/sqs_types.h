@@ -47,6 +47,8 @@ inline constexpr core::DurationUs kPurgeInterval = 60 * core::kMicrosPerSecond;
 inline constexpr core::DurationUs kQueueDeletedRecentlyInterval = 60 * core::kMicrosPerSecond;
 inline constexpr std::int64_t kListQueuesResultsMax = 1'000;
 
+// StringListValues and BinaryListValues are "Not implemented. Reserved for future use." in
+// AWS's model (reference 3.13) and have no field here; the HTTP front refuses them.
 struct MessageAttributeValue {
   std::string data_type;  // "String", "Number", "Binary", optionally ".custom"
   std::optional<std::string> string_value;
@@ -66,7 +68,7 @@ struct BatchResultErrorEntry {
 struct CreateQueueRequest {
   std::string queue_name;
   AttributeMap attributes;
-  AttributeMap tags;  // accepted and ignored (no tag operations yet)
+  AttributeMap tags;  // accepted and ignored: no tag operations (issue 3 lists none)
 };
 struct CreateQueueResponse {
   std::string queue_url;
