@@ -137,17 +137,24 @@ core::Status Database::migrate(std::string_view name, int version, std::string_v
 }
 
 core::Result<Statement*> Database::prepare(std::string_view sql) {
+  if (auto hit = by_address_.find(sql.data());
+      hit != by_address_.end() && hit->second->sql() == sql) {
+    hit->second->reset();
+    return hit->second;
+  }
   auto it = statements_.find(sql);
   if (it != statements_.end()) {
     it->second->reset();
+    by_address_[sql.data()] = it->second.get();
     return it->second.get();
   }
   sqlite3_stmt* raw = nullptr;
   int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
                               SQLITE_PREPARE_PERSISTENT, &raw, nullptr);
   if (rc != SQLITE_OK) return sqlite_status(db_, rc, "prepare " + std::string(sql));
-  auto [inserted, ok] =
-      statements_.emplace(std::string(sql), std::make_unique<Statement>(db_, raw));
+  auto [inserted, ok] = statements_.emplace(
+      std::string(sql), std::make_unique<Statement>(db_, raw, std::string(sql)));
+  by_address_[sql.data()] = inserted->second.get();
   assert(ok);
   (void)ok;
   return inserted->second.get();

@@ -43,7 +43,8 @@ core::Status sqlite_status(sqlite3* db, int rc, std::string_view context);
 // A prepared statement owned by Database; bind() indexes start at 1 as in SQLite.
 class Statement {
  public:
-  Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  Statement(sqlite3* db, sqlite3_stmt* stmt, std::string sql)
+      : db_(db), stmt_(stmt), sql_(std::move(sql)) {}
   ~Statement() { sqlite3_finalize(stmt_); }
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
@@ -64,10 +65,12 @@ class Statement {
   std::int64_t column_int64(int index) const { return sqlite3_column_int64(stmt_, index); }
   bool column_is_null(int index) const { return sqlite3_column_type(stmt_, index) == SQLITE_NULL; }
   std::string column_text(int index) const;
+  const std::string& sql() const { return sql_; }
 
  private:
   sqlite3* db_;
   sqlite3_stmt* stmt_;
+  std::string sql_;
 };
 
 class Database {
@@ -96,6 +99,10 @@ class Database {
   explicit Database(sqlite3* db) : db_(db) {}
   sqlite3* db_;
   std::map<std::string, std::unique_ptr<Statement>, std::less<>> statements_;
+  // The same statements by the address of the caller's SQL text (callers pass literals and
+  // static strings), checked against the text on every hit: looking a 200-character SQL text
+  // up in `statements_` cost more than running a simple statement.
+  std::map<const char*, Statement*> by_address_;
 };
 
 // BEGIN IMMEDIATE on construction; ROLLBACK on destruction unless commit() succeeded. So a
