@@ -6,6 +6,8 @@
 #include <cassert>
 #include <cstdint>
 
+#include "core/encoding.h"
+
 namespace twin::core {
 
 std::string hmac_sha1(std::string_view key, std::string_view message) {
@@ -25,14 +27,7 @@ std::string sha256_hex(std::string_view bytes) {
   int ok = EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr);
   assert(ok == 1 && "SHA-256 cannot fail on valid arguments");
   (void)ok;
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(length * 2);
-  for (unsigned int i = 0; i < length; ++i) {
-    out += kHex[digest[i] >> 4];
-    out += kHex[digest[i] & 15];
-  }
-  return out;
+  return hex_encode(std::string_view(reinterpret_cast<const char*>(digest), length));
 }
 
 bool constant_time_equals(std::string_view secret, std::string_view candidate) {

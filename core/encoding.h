@@ -13,6 +13,9 @@
 
 namespace twin::core {
 
+// Lower-case hexadecimal, two digits per byte (digests as AWS and Twilio print them).
+std::string hex_encode(std::string_view bytes);
+
 // Standard base64 (RFC 4648 section 4) with padding.
 std::string base64_encode(std::string_view bytes);
 // Strict decoder: the standard alphabet, length a multiple of 4, padding only at the end,

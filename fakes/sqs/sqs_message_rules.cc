@@ -160,14 +160,7 @@ std::string md5_hex(std::string_view bytes) {
            EVP_DigestFinal_ex(context.get(), digest, &length) == 1;
   assert(ok == 1 && "MD5 cannot fail on valid arguments");
   (void)ok;
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(length * 2);
-  for (unsigned int i = 0; i < length; ++i) {
-    out += kHex[digest[i] >> 4];
-    out += kHex[digest[i] & 15];
-  }
-  return out;
+  return core::hex_encode(std::string_view(reinterpret_cast<const char*>(digest), length));
 }
 
 std::string encode_message_attributes(const MessageAttributeMap& attributes) {
