@@ -95,12 +95,18 @@ core::Result<SendMessageBatchResultEntry> SqsService::insert_message(Queue& queu
   core::TimeUs now = executor_.now();
   SendMessageBatchResultEntry result{
       m.id, "", m.md5_body, m.md5_attributes, m.md5_system_attributes, std::nullopt};
+  // With DeduplicationScope=messageGroup a deduplication id only repeats within its group
+  // (AWS CreateQueue documentation); the unit separator cannot occur in a group id.
+  std::string dedup_key = m.dedup_id;
+  if (queue.fifo && queue.attributes["DeduplicationScope"] == "messageGroup") {
+    dedup_key = m.group_id + '\x1f' + m.dedup_id;
+  }
   if (queue.fifo) {
     auto dup = db_->prepare(
         "SELECT message_id, seq FROM sqs_fifo_dedup WHERE queue_id = ?1 AND dedup_id = ?2 AND "
         "expires_at > ?3");
     if (!dup.is_ok()) return dup.status();
-    auto row = (*dup)->bind(1, queue.id).bind(2, std::string_view(m.dedup_id)).bind(3, now).step();
+    auto row = (*dup)->bind(1, queue.id).bind(2, std::string_view(dedup_key)).bind(3, now).step();
     if (!row.is_ok()) return row.status();
     if (*row) {  // accepted, not delivered again (reference 3.12)
       result.message_id = (*dup)->column_text(0);
@@ -134,7 +140,7 @@ core::Result<SendMessageBatchResultEntry> SqsService::insert_message(Queue& queu
       "INSERT OR REPLACE INTO sqs_fifo_dedup(queue_id, dedup_id, message_id, seq, expires_at) "
       "VALUES(?1, ?2, ?3, ?4, ?5)");
   if (!dedup.is_ok()) return dedup.status();
-  (*dedup)->bind(1, queue.id).bind(2, std::string_view(m.dedup_id));
+  (*dedup)->bind(1, queue.id).bind(2, std::string_view(dedup_key));
   (*dedup)->bind(3, std::string_view(result.message_id)).bind(4, seq);
   if (auto st = (*dedup)->bind(5, now + kDeduplicationInterval).run(); !st.is_ok()) return st;
   if (auto st = refresh_group(queue.id, m.group_id); !st.is_ok()) return st;

@@ -38,6 +38,8 @@
 //   (InvalidParameterValue otherwise); if it is deleted later, messages stay in their queue.
 //   Moved messages become visible in the DLQ at once.
 // - PurgeQueue deletes every message sent at or before the call at once (AWS may take 60 s).
+// - DeduplicationScope=messageGroup deduplicates within a message group only; FifoThroughputLimit
+//   is stored and reported (throughput is not limited: nothing here has a rate to exceed).
 // - In-flight cap (reference 3.7): SqsOptions::in_flight_max_standard (120,000) and
 //   in_flight_max_fifo (20,000, the 2023 guide's figure; the reference marks the FIFO value
 //   UNCERTAIN). A receive never takes a queue past its cap; at the cap a standard-queue short

@@ -243,3 +243,28 @@ TEST_F(SqsLongPoll, QueuePortSendsToItsQueue) {
 
 }  // namespace
 }  // namespace twin::fakes::sqs
+
+namespace twin::fakes::sqs {
+namespace {
+
+using SqsFifoScope = SqsFixture;
+
+TEST_F(SqsFifoScope, MessageGroupScopeDeduplicatesWithinAGroupOnly) {
+  std::string by_group = create("g.fifo", {{"FifoQueue", "true"},
+                                           {"DeduplicationScope", "messageGroup"},
+                                           {"FifoThroughputLimit", "perMessageGroupId"}});
+  auto a = send(by_group, "x", "A", "same");
+  auto b = send(by_group, "x", "B", "same");  // another group: a new message
+  auto a_again = send(by_group, "x", "A", "same");
+  EXPECT_NE(a.message_id, b.message_id);
+  EXPECT_EQ(a.message_id, a_again.message_id);
+  EXPECT_EQ(receive(by_group, 10).size(), 2u);
+  std::string by_queue = create("q.fifo", {{"FifoQueue", "true"}});  // scope "queue"
+  auto c = send(by_queue, "x", "A", "same");
+  auto d = send(by_queue, "x", "B", "same");
+  EXPECT_EQ(c.message_id, d.message_id);
+  EXPECT_EQ(receive(by_queue, 10).size(), 1u);
+}
+
+}  // namespace
+}  // namespace twin::fakes::sqs
