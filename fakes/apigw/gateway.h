@@ -1,0 +1,210 @@
+// Gateway: the API Gateway REST API fake. It holds the model (REST APIs with resources, methods
+// and stages; API keys; usage plans and their keys; the account throttle), answers the
+// management operations AWS names (CreateApiKey, GetUsage...), and runs execute-api requests
+// through AWS's pipeline to an Integration (reference 1.1-1.7):
+//
+//   route (stage, resource, method)        unknown -> 403 MISSING_AUTHENTICATION_TOKEN
+//   API key, on apiKeyRequired methods     missing/unknown/disabled/no plan -> 403 INVALID_API_KEY
+//   throttles, in AWS's order:             any bucket empty -> 429 THROTTLED
+//     1. the usage plan, per API key (a per-method apiStages[].throttle replaces the plan-wide
+//        one for that method, GatewayOptions::plan_method_throttle_replaces_plan)
+//     2. the stage: the method's own setting, else the stage's "*/*" default, one bucket per
+//        method (AWS applies the default to each method)
+//     3. the account, one bucket for every API of the fake (10,000 rps / 5,000 burst)
+//   quota of the usage plan, per key         used up -> 429 QUOTA_EXCEEDED
+//   body size (10 MB)                        larger -> 413 REQUEST_TOO_LARGE
+//   Lambda proxy event v1 -> Integration   see integration.h for the mapping of its answer
+//
+// Ownership and threading: one Gateway per executor thread; nothing locks. Time comes only from
+// the Executor (token buckets, quota periods, createdDate, requestTime, the 29 s timeout), ids
+// and generated key values only from the IdSource. The Gateway must outlive nothing it
+// schedules: callbacks hold a weak liveness token and do nothing once it is gone.
+//
+// Determinism: every container is ordered; with the same seed, clock and calls the same
+// responses, ids and events come out. Secrets: API key values are compared in constant time and
+// never logged (the Gateway writes no log at all; the trace is the simulator's job).
+// Failed management calls change nothing: each builds its result on a copy and commits last.
+//
+// Choices where the reference is UNCERTAIN or silent (each a GatewayOptions member where it is
+// a behaviour someone may want the other way):
+// - Buckets start full; a request rejected by a later bucket keeps the tokens it took from the
+//   earlier ones (refund_on_later_rejection = false). Throttled requests use no quota.
+// - Quota offset (reference 1.2): QuotaOffsetMeaning::kPeriodStartDay (default, the SDK docs'
+//   reading): WEEK offset 0..6 is the weekday the week starts (0 = Sunday), MONTH offset 0..27
+//   the day of the month minus one, DAY offset must be 0. kInitialPeriodDeduction (the API
+//   reference's reading): periods start on calendar boundaries (weeks on Sunday), and the first
+//   period (the one the plan was created in) allows limit - offset requests; 0 <= offset < limit.
+//   Periods are UTC calendar periods, never rolling windows. A request counts against the
+//   quota (and in GetUsage) once it passed the quota check, whatever happens after.
+// - Routes are literal paths (no {param} or {proxy+}); pathParameters is always null. The stage
+//   is the first path segment; an unknown stage, resource or method is 403 MISSING_AUTHENTICATION
+//   _TOKEN (reference 6.5 leaves "Forbidden" possible for a wrong stage).
+// - The API key is read from the `x-api-key` header, name case-insensitive, the last one wins;
+//   the header is forwarded to the function like any other (reference 6.6).
+// - UpdateUsagePlan that changes a throttle resets that plan's buckets (they start full again);
+//   a changed quota keeps the usage already counted in the current period.
+// - GetApiKeys/GetUsagePlans/GetUsagePlanKeys list in id order; `position` is the id to start
+//   from. GetUsage lists every key of the plan (or the one asked for), and a day's `remaining`
+//   is what the quota allowed after that day in its period (0 when the plan has no quota).
+// - A key may be in two plans only if they share no API stage (BadRequestException otherwise,
+//   as AWS reports it).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "core/events/proxy_event.h"
+#include "core/ports/clock.h"
+#include "core/ports/id_source.h"
+#include "core/status.h"
+#include "fakes/apigw/apigw_errors.h"
+#include "fakes/apigw/apigw_types.h"
+#include "fakes/apigw/integration.h"
+#include "fakes/apigw/token_bucket.h"
+
+namespace twin::fakes::apigw {
+
+enum class QuotaOffsetMeaning { kPeriodStartDay, kInitialPeriodDeduction };
+
+struct GatewayOptions {
+  std::string region = "us-east-1";
+  std::string account_id = "123456789012";
+  core::DurationUs integration_timeout_us = kIntegrationTimeoutDefault;
+  std::size_t payload_bytes_max = kPayloadBytesMax;
+  bool refund_on_later_rejection = false;
+  bool plan_method_throttle_replaces_plan = true;
+  QuotaOffsetMeaning quota_offset_meaning = QuotaOffsetMeaning::kPeriodStartDay;
+};
+
+// One request to the execute-api endpoint, as the HTTP front (or a test) received it.
+struct HttpRequest {
+  std::string rest_api_id;  // the first label of the execute-api host name
+  std::string http_method;
+  std::string path;          // "/prod/trigger": the stage, then the resource path; no query
+  std::string query_string;  // raw, without '?'; empty when there is none
+  core::StringPairs headers;
+  std::optional<std::string> body;
+  std::string source_ip = "203.0.113.7";
+  std::string protocol = "HTTP/1.1";
+};
+
+struct HttpResponse {
+  int status_code = 200;
+  core::StringPairs headers;  // in order; a name may repeat (multiValueHeaders)
+  std::string body;
+  std::string request_id;  // also in the x-amzn-RequestId header
+  // Set when the gateway answered itself (an error); empty when the function's answer passed.
+  std::optional<GatewayResponseType> gateway_response;
+
+  std::optional<std::string_view> header(std::string_view name) const;
+};
+
+using RespondFn = std::function<void(HttpResponse)>;
+
+class Gateway {
+ public:
+  Gateway(core::Executor& executor, core::IdSource& ids, Integration& integration,
+          GatewayOptions options = {});
+  ~Gateway();
+  Gateway(const Gateway&) = delete;
+  Gateway& operator=(const Gateway&) = delete;
+
+  // --- setup (what a deployment leaves behind; not an AWS operation) ---
+  // Adds or replaces a REST API with its resources and stages. Empty ids are generated. Returns
+  // the stored API (ids filled) or BadRequestException naming the field.
+  core::Result<RestApi> put_rest_api(RestApi api);
+  const RestApi* rest_api(const std::string& id) const;
+  // The account-level throttle (reference 1.1); resets the account bucket.
+  core::Status set_account_throttle(double rate_limit_rps, std::int64_t burst_limit);
+
+  // --- management operations (reference 1.7) ---
+  core::Result<ApiKey> create_api_key(const CreateApiKeyRequest& request);
+  core::Result<GetApiKeysResponse> get_api_keys(const GetApiKeysRequest& request) const;
+  core::Result<ApiKey> get_api_key(const GetApiKeyRequest& request) const;
+  core::Result<UsagePlan> create_usage_plan(const CreateUsagePlanRequest& request);
+  core::Result<GetUsagePlansResponse> get_usage_plans(const GetUsagePlansRequest& request) const;
+  core::Result<UsagePlan> get_usage_plan(const std::string& usage_plan_id) const;
+  core::Result<UsagePlan> update_usage_plan(const UpdateUsagePlanRequest& request);
+  core::Result<UsagePlanKey> create_usage_plan_key(const CreateUsagePlanKeyRequest& request);
+  core::Result<GetUsagePlanKeysResponse> get_usage_plan_keys(
+      const GetUsagePlanKeysRequest& request) const;
+  core::Result<GetUsageResponse> get_usage(const GetUsageRequest& request) const;
+  // UpdateApiKey's common use: replace /enabled.
+  core::Result<ApiKey> set_api_key_enabled(const std::string& api_key_id, bool enabled);
+
+  // --- the execute-api endpoint ---
+  // Runs `request` through the pipeline above and calls `respond` exactly once: before handle()
+  // returns when the gateway answers itself or the integration answers at once, otherwise later
+  // on the executor (at the latest integration_timeout_us after the request).
+  void handle(HttpRequest request, RespondFn respond);
+
+ private:
+  struct Route {
+    const RestApi* api = nullptr;
+    const Stage* stage = nullptr;
+    const Resource* resource = nullptr;
+    const Method* method = nullptr;
+    std::string method_key;  // "/trigger/POST", the form of method settings and plan throttles
+  };
+  struct QuotaCounter {
+    std::int64_t period_start_day = 0;
+    std::int64_t used = -1;  // -1: not counted yet
+  };
+  using PlanKey = std::pair<std::string, std::string>;  // (usage plan id, API key id)
+
+  // pipeline steps (gateway_pipeline.cc)
+  std::optional<Route> match_route(const HttpRequest& request) const;
+  const ApiKey* find_key_by_value(std::string_view value) const;
+  const UsagePlan* plan_for(const ApiKey& key, const Route& route) const;
+  bool take_throttle_tokens(const Route& route, const ApiKey* key, const UsagePlan* plan,
+                            core::TimeUs now);
+  bool charge_quota(const UsagePlan& plan, const ApiKey& key, core::TimeUs now);
+  std::string build_event(const HttpRequest& request, const Route& route, const ApiKey* key,
+                          const std::string& request_id, core::TimeUs now);
+  void invoke(const Route& route, std::string event_json, std::string request_id,
+              RespondFn respond);
+  HttpResponse gateway_error(GatewayResponseType type, std::string request_id) const;
+  // Sets the response's request id and its x-amzn-RequestId header.
+  void finish(HttpResponse& response, const std::string& request_id) const;
+
+  // quota arithmetic (gateway_usage.cc)
+  std::int64_t quota_period_start(const QuotaSettings& quota, std::int64_t day) const;
+  std::int64_t quota_allowance(const UsagePlan& plan, std::int64_t period_start_day) const;
+  std::int64_t used_between(const PlanKey& plan_key, std::int64_t first_day,
+                            std::int64_t last_day) const;
+
+  // management helpers (gateway_management.cc)
+  std::string new_id();
+  core::Status validate_plan(const UsagePlan& plan) const;
+  core::Status validate_key_stages(const std::string& plan_id, const std::string& key_id,
+                                   const std::vector<ApiStage>& stages) const;
+  core::Status apply_patch(UsagePlan& plan, const PatchOperation& op) const;
+  void reset_plan_state(const std::string& plan_id);
+
+  core::Executor& executor_;
+  core::IdSource& ids_;
+  Integration& integration_;
+  GatewayOptions options_;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+
+  std::map<std::string, RestApi> apis_;
+  std::map<std::string, ApiKey> api_keys_;
+  std::map<std::string, UsagePlan> usage_plans_;
+  std::map<std::string, std::int64_t> plan_created_day_;
+  std::map<std::string, std::set<std::string>> plan_keys_;  // plan id -> key ids
+
+  TokenBucket account_bucket_;
+  std::map<std::string, TokenBucket>
+      buckets_;  // "plan|<plan>|<key>[|<stage>|<method>]", "stage|..."
+  std::map<PlanKey, QuotaCounter> quota_counters_;
+  std::map<std::tuple<std::string, std::string, std::int64_t>, std::int64_t> daily_usage_;
+};
+
+}  // namespace twin::fakes::apigw

@@ -1,0 +1,218 @@
+// The Gateway's side of the Lambda proxy integration: the request event (reference 1.5), the
+// call with its 29 s timeout, and the mapping of the answer (reference 1.3, 1.6).
+#include <algorithm>
+#include <boost/json.hpp>
+#include <cstdio>
+#include <utility>
+
+#include "core/encoding.h"
+#include "fakes/apigw/apigw_time.h"
+#include "fakes/apigw/gateway.h"
+
+namespace twin::fakes::apigw {
+
+namespace json = boost::json;
+
+namespace {
+
+std::string hex_digits(std::string_view uuid, std::size_t count) {
+  std::string out;
+  for (char c : uuid) {
+    if (out.size() == count) break;
+    if (c != '-') out.push_back(c);
+  }
+  return out;
+}
+
+// Header names keep the client's casing; `headers` keeps the last value of a repeated name at
+// the place of its first occurrence, `multiValueHeaders` all of them (reference 1.5).
+void add_header(core::ProxyEvent& event, std::string_view name, std::string_view value) {
+  for (auto& [n, v] : event.headers) {
+    if (core::ascii_iequals(n, name)) {
+      v = std::string(value);
+      for (auto& [mn, mv] : event.multi_value_headers) {
+        if (core::ascii_iequals(mn, name)) mv.emplace_back(value);
+      }
+      return;
+    }
+  }
+  event.headers.emplace_back(name, value);
+  event.multi_value_headers.emplace_back(std::string(name),
+                                         std::vector<std::string>{std::string(value)});
+}
+
+bool is_dropped_header(std::string_view name) {
+  return core::ascii_iequals(name, "Content-Length") || core::ascii_iequals(name, "Connection");
+}
+
+void add_query(core::ProxyEvent& event, std::string_view query) {
+  if (query.empty()) return;
+  core::StringPairs single;
+  core::MultiValues multi;
+  while (!query.empty()) {
+    const std::size_t amp = query.find('&');
+    std::string_view part = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+    if (part.empty()) continue;
+    const std::size_t eq = part.find('=');
+    const std::string_view raw_name = part.substr(0, eq);
+    const std::string_view raw_value = eq == std::string_view::npos ? "" : part.substr(eq + 1);
+    std::string name = core::form_decode(raw_name).value_or(std::string(raw_name));
+    std::string value = core::form_decode(raw_value).value_or(std::string(raw_value));
+    auto s = std::find_if(single.begin(), single.end(), [&](auto& p) { return p.first == name; });
+    if (s != single.end()) {
+      s->second = value;  // the last value wins
+      for (auto& [mn, mv] : multi) {
+        if (mn == name) mv.push_back(std::move(value));
+      }
+    } else {
+      single.emplace_back(name, value);
+      multi.emplace_back(std::move(name), std::vector<std::string>{std::move(value)});
+    }
+  }
+  if (single.empty()) return;
+  event.query_string_parameters = std::move(single);
+  event.multi_value_query_string_parameters = std::move(multi);
+}
+
+}  // namespace
+
+std::string Gateway::build_event(const HttpRequest& request, const Route& route, const ApiKey* key,
+                                 const std::string& request_id, core::TimeUs now) {
+  const std::string domain = route.api->id + ".execute-api." + options_.region + ".amazonaws.com";
+  core::ProxyEvent event;
+  event.resource = route.resource->path;
+  event.path = route.resource->path;
+  event.http_method = request.http_method;
+  for (const auto& [name, value] : request.headers) {
+    if (!is_dropped_header(name)) add_header(event, name, value);
+  }
+  if (!event.header("Host")) add_header(event, "Host", domain);
+  const auto forwarded = event.header("X-Forwarded-For");
+  add_header(event, "X-Forwarded-For",
+             forwarded ? std::string(*forwarded) + ", " + request.source_ip : request.source_ip);
+  add_header(event, "X-Forwarded-Port", "443");
+  add_header(event, "X-Forwarded-Proto", "https");
+  if (!event.header("X-Amzn-Trace-Id")) {
+    char epoch_hex[17];
+    std::snprintf(epoch_hex, sizeof epoch_hex, "%08llx",
+                  static_cast<unsigned long long>(now / core::kMicrosPerSecond));
+    add_header(event, "X-Amzn-Trace-Id",
+               std::string("Root=1-") + epoch_hex + "-" + hex_digits(ids_.next_uuid(), 24));
+  }
+  add_query(event, request.query_string);
+  if (!route.stage->variables.empty()) {
+    event.stage_variables.emplace(route.stage->variables.begin(), route.stage->variables.end());
+  }
+  core::ProxyRequestContext& context = event.request_context;
+  context.account_id = options_.account_id;
+  context.api_id = route.api->id;
+  context.resource_id = route.resource->id;
+  context.resource_path = route.resource->path;
+  context.http_method = request.http_method;
+  context.path = request.path;
+  context.stage = route.stage->stage_name;
+  context.protocol = request.protocol;
+  context.request_id = request_id;
+  context.extended_request_id = core::base64_encode(hex_digits(ids_.next_uuid(), 11)).substr(0, 16);
+  context.request_time = format_clf(now);
+  context.request_time_epoch_ms = now / core::kMicrosPerMilli;
+  context.domain_name = domain;
+  context.domain_prefix = route.api->id;
+  context.deployment_id = route.stage->deployment_id;
+  context.identity.source_ip = request.source_ip;
+  if (const auto agent = event.header("User-Agent")) context.identity.user_agent = *agent;
+  if (key != nullptr) {
+    context.identity.api_key = key->value;
+    context.identity.api_key_id = key->id;
+  }
+  event.body = request.body;
+  return json::serialize(core::to_json(event));
+}
+
+namespace {
+
+// The function's proxy output (reference 1.6) as the client's response, or nullopt when API
+// Gateway would reject it (502).
+std::optional<HttpResponse> response_from_payload(const std::string& payload) {
+  boost::system::error_code error;
+  const json::value parsed = json::parse(payload, error);
+  if (error) return std::nullopt;
+  auto proxy = core::parse_proxy_response(parsed);
+  if (!proxy.is_ok()) return std::nullopt;
+  HttpResponse out;
+  out.status_code = proxy->status_code;
+  // multiValueHeaders first, then `headers` (reference 1.6: "value-multi, value-solo").
+  for (auto& [name, values] : proxy->multi_value_headers) {
+    for (auto& value : values) out.headers.emplace_back(name, std::move(value));
+  }
+  for (auto& [name, value] : proxy->headers) {
+    std::string_view casing = name;
+    for (const auto& [multi_name, unused] : proxy->multi_value_headers) {
+      if (core::ascii_iequals(multi_name, name)) casing = multi_name;
+    }
+    out.headers.emplace_back(std::string(casing), std::move(value));
+  }
+  if (!out.header("Content-Type")) out.headers.emplace_back("Content-Type", "application/json");
+  // Without binary media types API Gateway passes a base64 body on as text (reference 1.6).
+  out.body = std::move(proxy->body);
+  return out;
+}
+
+}  // namespace
+
+void Gateway::invoke(const Route& route, std::string event_json, std::string request_id,
+                     RespondFn respond) {
+  struct PendingCall {
+    bool answered = false;
+    std::string request_id;
+    RespondFn respond;
+  };
+  auto call =
+      std::make_shared<PendingCall>(PendingCall{false, std::move(request_id), std::move(respond)});
+  std::weak_ptr<bool> alive = alive_;
+  const core::TimeUs deadline = executor_.now() + options_.integration_timeout_us;
+  integration_.invoke(route.method->function_name, std::move(event_json),
+                      [this, alive, call](IntegrationResult result) {
+                        if (alive.expired() || call->answered) return;
+                        call->answered = true;
+                        std::optional<HttpResponse> response;
+                        switch (result.kind) {
+                          case IntegrationResult::Kind::kResponse:
+                            response = response_from_payload(result.payload);
+                            if (!response)
+                              response = gateway_error(GatewayResponseType::kBadGateway, "");
+                            break;
+                          case IntegrationResult::Kind::kFunctionError:
+                            response = gateway_error(GatewayResponseType::kBadGateway, "");
+                            break;
+                          case IntegrationResult::Kind::kThrottled:
+                            response = gateway_error(GatewayResponseType::kIntegrationFailure, "");
+                            break;
+                          case IntegrationResult::Kind::kTimeout:
+                            response = gateway_error(GatewayResponseType::kIntegrationTimeout, "");
+                            break;
+                        }
+                        finish(*response, call->request_id);
+                        call->respond(std::move(*response));
+                      });
+  if (call->answered) return;  // answered at once: no timer needed
+  executor_.at(deadline, [this, alive, call] {
+    if (alive.expired() || call->answered) return;
+    call->answered = true;
+    call->respond(gateway_error(GatewayResponseType::kIntegrationTimeout, call->request_id));
+  });
+}
+
+void Gateway::finish(HttpResponse& response, const std::string& request_id) const {
+  response.request_id = request_id;
+  for (auto& [name, value] : response.headers) {
+    if (name == "x-amzn-RequestId") {
+      value = request_id;
+      return;
+    }
+  }
+  response.headers.emplace_back("x-amzn-RequestId", request_id);
+}
+
+}  // namespace twin::fakes::apigw
