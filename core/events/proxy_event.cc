@@ -492,6 +492,162 @@ json::object to_json(const ProxyEvent& e) {
   return o;
 }
 
+namespace {
+
+// Writers for serialize(const ProxyEvent&), byte for byte what boost::json::serialize makes of
+// to_json(): a repeated name keeps its first position and takes its last value, as assigning
+// into a json::object does.
+template <typename Pairs>
+bool first_of_name(const Pairs& pairs, std::size_t i) {
+  for (std::size_t k = 0; k < i; ++k) {
+    if (pairs[k].first == pairs[i].first) return false;
+  }
+  return true;
+}
+
+template <typename Pairs>
+const auto& last_value(const Pairs& pairs, std::size_t i) {
+  std::size_t last = i;
+  for (std::size_t k = i + 1; k < pairs.size(); ++k) {
+    if (pairs[k].first == pairs[i].first) last = k;
+  }
+  return pairs[last].second;
+}
+
+void write_string_map(std::string& out, const StringPairs& pairs) {
+  out += '{';
+  bool first = true;
+  for (std::size_t i = 0; i < pairs.size(); ++i) {
+    if (!first_of_name(pairs, i)) continue;
+    if (!first) out += ',';
+    first = false;
+    append_json_string(out, pairs[i].first);
+    out += ':';
+    append_json_string(out, last_value(pairs, i));
+  }
+  out += '}';
+}
+
+void write_multi_map(std::string& out, const MultiValues& pairs) {
+  out += '{';
+  bool first = true;
+  for (std::size_t i = 0; i < pairs.size(); ++i) {
+    if (!first_of_name(pairs, i)) continue;
+    if (!first) out += ',';
+    first = false;
+    append_json_string(out, pairs[i].first);
+    out += ":[";
+    const auto& values = last_value(pairs, i);
+    for (std::size_t v = 0; v < values.size(); ++v) {
+      if (v != 0) out += ',';
+      append_json_string(out, values[v]);
+    }
+    out += ']';
+  }
+  out += '}';
+}
+
+void write_member(std::string& out, std::string_view name) {
+  if (out.back() != '{') out += ',';
+  append_json_string(out, name);
+  out += ':';
+}
+
+void write_optional(std::string& out, std::string_view name, const std::optional<std::string>& v) {
+  write_member(out, name);
+  if (v) {
+    append_json_string(out, *v);
+  } else {
+    out += "null";
+  }
+}
+
+}  // namespace
+
+std::string serialize(const ProxyEvent& e) {
+  std::string out;
+  out.reserve(1024 + (e.body ? e.body->size() * 5 / 4 : 0));
+  out += '{';
+  write_member(out, "resource");
+  append_json_string(out, e.resource);
+  write_member(out, "path");
+  append_json_string(out, e.path);
+  write_member(out, "httpMethod");
+  append_json_string(out, e.http_method);
+  write_member(out, "headers");
+  write_string_map(out, e.headers);
+  write_member(out, "multiValueHeaders");
+  write_multi_map(out, e.multi_value_headers);
+  auto optional_map = [&out](std::string_view name, const std::optional<StringPairs>& m) {
+    write_member(out, name);
+    if (m) {
+      write_string_map(out, *m);
+    } else {
+      out += "null";
+    }
+  };
+  optional_map("queryStringParameters", e.query_string_parameters);
+  write_member(out, "multiValueQueryStringParameters");
+  if (e.multi_value_query_string_parameters) {
+    write_multi_map(out, *e.multi_value_query_string_parameters);
+  } else {
+    out += "null";
+  }
+  optional_map("pathParameters", e.path_parameters);
+  optional_map("stageVariables", e.stage_variables);
+  const ProxyRequestContext& c = e.request_context;
+  write_member(out, "requestContext");
+  out += '{';
+  for (auto [name, value] :
+       {std::pair<std::string_view, const std::string*>{"accountId", &c.account_id},
+        {"apiId", &c.api_id},
+        {"resourceId", &c.resource_id},
+        {"resourcePath", &c.resource_path},
+        {"httpMethod", &c.http_method},
+        {"path", &c.path},
+        {"stage", &c.stage},
+        {"protocol", &c.protocol},
+        {"requestId", &c.request_id},
+        {"extendedRequestId", &c.extended_request_id},
+        {"requestTime", &c.request_time}}) {
+    write_member(out, name);
+    append_json_string(out, *value);
+  }
+  write_member(out, "requestTimeEpoch");
+  out += std::to_string(c.request_time_epoch_ms);
+  for (auto [name, value] :
+       {std::pair<std::string_view, const std::string*>{"domainName", &c.domain_name},
+        {"domainPrefix", &c.domain_prefix},
+        {"deploymentId", &c.deployment_id}}) {
+    write_member(out, name);
+    append_json_string(out, *value);
+  }
+  const ProxyIdentity& id = c.identity;
+  write_member(out, "identity");
+  out += '{';
+  write_optional(out, "accessKey", id.access_key);
+  write_optional(out, "accountId", id.account_id);
+  // API Gateway leaves these two out entirely on methods that need no key (reference 1.4).
+  if (id.api_key) write_optional(out, "apiKey", id.api_key);
+  if (id.api_key_id) write_optional(out, "apiKeyId", id.api_key_id);
+  write_optional(out, "caller", id.caller);
+  write_optional(out, "cognitoAuthenticationProvider", id.cognito_authentication_provider);
+  write_optional(out, "cognitoAuthenticationType", id.cognito_authentication_type);
+  write_optional(out, "cognitoIdentityId", id.cognito_identity_id);
+  write_optional(out, "cognitoIdentityPoolId", id.cognito_identity_pool_id);
+  write_optional(out, "principalOrgId", id.principal_org_id);
+  write_optional(out, "sourceIp", id.source_ip);
+  write_optional(out, "user", id.user);
+  write_optional(out, "userAgent", id.user_agent);
+  write_optional(out, "userArn", id.user_arn);
+  out += "}}";
+  write_optional(out, "body", e.body);
+  write_member(out, "isBase64Encoded");
+  out += e.is_base64_encoded ? "true" : "false";
+  out += '}';
+  return out;
+}
+
 json::object to_json(const ProxyResponse& r) {
   json::object o;
   o["statusCode"] = r.status_code;

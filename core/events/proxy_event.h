@@ -88,6 +88,9 @@ Result<ProxyEvent> parse_proxy_event(const boost::json::object& event);
 // text it accepts, it reads exactly what parse_proxy_event would (tests check this).
 bool read_proxy_event_fast(std::string_view text, ProxyEvent& out);
 boost::json::object to_json(const ProxyEvent& event);
+// The event as JSON text, written directly: the same bytes as boost::json::serialize(to_json())
+// (tests check it), without building the tree.
+std::string serialize(const ProxyEvent& event);
 
 struct ProxyResponse {
   int status_code = 200;

@@ -127,7 +127,7 @@ std::string Gateway::build_event(const HttpRequest& request, const Route& route,
     context.identity.api_key_id = key->id;
   }
   event.body = request.body;
-  return json::serialize(core::to_json(event));
+  return core::serialize(event);
 }
 
 namespace {

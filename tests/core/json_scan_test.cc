@@ -255,6 +255,33 @@ TEST(FastRegistrationPayload, ReadsBodiesAsTheTreeReaderDoes) {
   }
 }
 
+TEST(ProxyEventSerialize, WritesTheSameBytesAsBoostJson) {
+  std::vector<core::ProxyEvent> events;
+  for (const std::string& text : sample_events()) {
+    core::ProxyEvent e;
+    if (core::read_proxy_event_fast(text, e)) events.push_back(std::move(e));
+  }
+  ASSERT_GE(events.size(), 5u);
+  core::ProxyEvent odd = events[0];
+  odd.headers.emplace_back("X-Dup", "first");
+  odd.headers.emplace_back("x-other", "caf\xC3\xA9 \"q\" \\ \n\x01");
+  odd.headers.emplace_back("X-Dup", "last");
+  odd.multi_value_headers.emplace_back("X-Dup", std::vector<std::string>{"a", "b"});
+  odd.multi_value_headers.emplace_back("X-Dup", std::vector<std::string>{});
+  odd.query_string_parameters = core::StringPairs{{"a", "1"}, {"a", "2"}};
+  odd.multi_value_query_string_parameters = core::MultiValues{{"a", {"1", "2"}}};
+  odd.path_parameters = core::StringPairs{};
+  odd.request_context.identity.api_key = "k";
+  odd.request_context.identity.api_key_id = "kid";
+  odd.request_context.request_time_epoch_ms = -5;
+  odd.body.reset();
+  odd.is_base64_encoded = true;
+  events.push_back(odd);
+  for (const core::ProxyEvent& e : events) {
+    EXPECT_EQ(core::serialize(e), json::serialize(core::to_json(e)));
+  }
+}
+
 TEST(JsonScanner, DecodesEscapesAcrossBlockBoundaries) {
   // Escapes before, inside and after 16-byte blocks, so the block copy meets each position.
   for (std::size_t pad = 0; pad < 40; ++pad) {
