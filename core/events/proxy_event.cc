@@ -202,6 +202,25 @@ namespace {
 // reject or read differently (a wrong type, a duplicate key), and the caller falls back.
 using Kind = JsonScanner::Kind;
 
+// The text members of requestContext in to_json's order; requestTimeEpoch comes after the
+// first kContextTextBeforeEpoch of them. Shared by the fast reader and the direct writer.
+constexpr std::pair<std::string_view, std::string ProxyRequestContext::*> kContextText[] = {
+    {"accountId", &ProxyRequestContext::account_id},
+    {"apiId", &ProxyRequestContext::api_id},
+    {"resourceId", &ProxyRequestContext::resource_id},
+    {"resourcePath", &ProxyRequestContext::resource_path},
+    {"httpMethod", &ProxyRequestContext::http_method},
+    {"path", &ProxyRequestContext::path},
+    {"stage", &ProxyRequestContext::stage},
+    {"protocol", &ProxyRequestContext::protocol},
+    {"requestId", &ProxyRequestContext::request_id},
+    {"extendedRequestId", &ProxyRequestContext::extended_request_id},
+    {"requestTime", &ProxyRequestContext::request_time},
+    {"domainName", &ProxyRequestContext::domain_name},
+    {"domainPrefix", &ProxyRequestContext::domain_prefix},
+    {"deploymentId", &ProxyRequestContext::deployment_id}};
+constexpr std::size_t kContextTextBeforeEpoch = 11;
+
 // Members of the event that the fast reader knows; a repeat of one sends the event to the DOM
 // reader, which decides what a duplicate means.
 enum EventField : unsigned {
@@ -350,31 +369,16 @@ bool fast_identity(JsonScanner& s, ProxyIdentity& id, std::string& scratch) {
 bool fast_request_context(JsonScanner& s, ProxyRequestContext& c, std::string& scratch) {
   if (s.peek() == Kind::kNull) return s.null();
   if (!s.begin_object()) return false;
-  std::pair<std::string_view, std::string*> fields[] = {
-      {"accountId", &c.account_id},
-      {"apiId", &c.api_id},
-      {"resourceId", &c.resource_id},
-      {"resourcePath", &c.resource_path},
-      {"httpMethod", &c.http_method},
-      {"path", &c.path},
-      {"stage", &c.stage},
-      {"protocol", &c.protocol},
-      {"requestId", &c.request_id},
-      {"extendedRequestId", &c.extended_request_id},
-      {"requestTime", &c.request_time},
-      {"domainName", &c.domain_name},
-      {"domainPrefix", &c.domain_prefix},
-      {"deploymentId", &c.deployment_id}};
-  constexpr unsigned kEpochBit = std::size(fields);
+  constexpr unsigned kEpochBit = std::size(kContextText);
   constexpr unsigned kIdentityBit = kEpochBit + 1;
   std::uint32_t seen = 0;
   unsigned guess = 0;
   std::string_view key;
   while (s.next_key(key)) {
     bool ok;
-    unsigned i = find_name(fields, key, guess);
-    if (i < std::size(fields)) {
-      ok = first_time(seen, i) && fast_text(s, *fields[i].second, scratch);
+    unsigned i = find_name(kContextText, key, guess);
+    if (i < std::size(kContextText)) {
+      ok = first_time(seen, i) && fast_text(s, c.*kContextText[i].second, scratch);
     } else if (key == "requestTimeEpoch") {
       ok = first_time(seen, kEpochBit) &&
            (s.peek() == Kind::kNull ? s.null() : s.integer(c.request_time_epoch_ms));
@@ -598,29 +602,13 @@ std::string serialize(const ProxyEvent& e) {
   const ProxyRequestContext& c = e.request_context;
   write_member(out, "requestContext");
   out += '{';
-  for (auto [name, value] :
-       {std::pair<std::string_view, const std::string*>{"accountId", &c.account_id},
-        {"apiId", &c.api_id},
-        {"resourceId", &c.resource_id},
-        {"resourcePath", &c.resource_path},
-        {"httpMethod", &c.http_method},
-        {"path", &c.path},
-        {"stage", &c.stage},
-        {"protocol", &c.protocol},
-        {"requestId", &c.request_id},
-        {"extendedRequestId", &c.extended_request_id},
-        {"requestTime", &c.request_time}}) {
-    write_member(out, name);
-    append_json_string(out, *value);
-  }
-  write_member(out, "requestTimeEpoch");
-  out += std::to_string(c.request_time_epoch_ms);
-  for (auto [name, value] :
-       {std::pair<std::string_view, const std::string*>{"domainName", &c.domain_name},
-        {"domainPrefix", &c.domain_prefix},
-        {"deploymentId", &c.deployment_id}}) {
-    write_member(out, name);
-    append_json_string(out, *value);
+  for (std::size_t i = 0; i < std::size(kContextText); ++i) {
+    if (i == kContextTextBeforeEpoch) {
+      write_member(out, "requestTimeEpoch");
+      out += std::to_string(c.request_time_epoch_ms);
+    }
+    write_member(out, kContextText[i].first);
+    append_json_string(out, c.*kContextText[i].second);
   }
   const ProxyIdentity& id = c.identity;
   write_member(out, "identity");

@@ -5,25 +5,15 @@
 #include <utility>
 
 #include "core/encoding.h"
+#include "fakes/lambda/lambda_errors.h"
 
 namespace twin::fakes::esm {
 namespace json = boost::json;
+using lambda::invalid_parameter;
+using lambda::validation_error;
 namespace {
 
 constexpr std::string_view kReportBatchItemFailures = "ReportBatchItemFailures";
-
-core::Status validation_error(std::string_view field, const std::string& value,
-                              std::string_view constraint) {
-  return {core::StatusCode::kInvalidArgument,
-          "1 validation error detected: Value '" + value + "' at '" + std::string(field) +
-              "' failed to satisfy constraint: " + std::string(constraint),
-          "ValidationException", 400};
-}
-
-core::Status invalid_parameter(std::string message) {
-  return {core::StatusCode::kInvalidArgument, std::move(message), "InvalidParameterValueException",
-          400};
-}
 
 core::Status check_range(std::string_view field, const std::optional<std::int64_t>& value,
                          std::int64_t lo, std::int64_t hi) {

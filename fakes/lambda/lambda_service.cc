@@ -7,25 +7,14 @@
 #include <exception>
 #include <utility>
 
+#include "fakes/lambda/lambda_errors.h"
+
 namespace twin::fakes::lambda {
 namespace json = boost::json;
 namespace {
 
 constexpr std::int64_t kUnreservedMinDefault = 100;
 constexpr std::string_view kThrottleMessage = "Rate Exceeded.";
-
-core::Status validation_error(std::string_view field, const std::string& value,
-                              std::string_view constraint) {
-  return {core::StatusCode::kInvalidArgument,
-          "1 validation error detected: Value '" + value + "' at '" + std::string(field) +
-              "' failed to satisfy constraint: " + std::string(constraint),
-          "ValidationException", 400};
-}
-
-core::Status invalid_parameter(std::string message) {
-  return {core::StatusCode::kInvalidArgument, std::move(message), "InvalidParameterValueException",
-          400};
-}
 
 core::Status range_error(std::string_view field, std::int64_t value, std::int64_t lo,
                          std::int64_t hi) {
