@@ -40,16 +40,36 @@ core::Status SqsService::refresh_group(std::int64_t queue_id, const std::string&
   return (*up)->bind(4, *head_seq).run();
 }
 
+core::Result<bool> SqsService::has_visible(const Queue& queue) {
+  auto sel = db_->prepare(
+      queue.fifo ? "SELECT 1 FROM sqs_fifo_groups WHERE queue_id = ?1 AND ready_at <= ?2 LIMIT 1"
+                 : "SELECT 1 FROM sqs_messages WHERE queue_id = ?1 AND visible_at <= ?2 LIMIT 1");
+  if (!sel.is_ok()) return sel.status();
+  auto row = (*sel)->bind(1, queue.id).bind(2, executor_.now()).step();
+  if (!row.is_ok()) return row.status();
+  bool found = *row;
+  (*sel)->reset();
+  return found;
+}
+
 core::Result<ReceiveMessageResponse> SqsService::receive_now(Queue& queue,
                                                              const ReceiveMessageRequest& r) {
   core::TimeUs now = executor_.now();
   std::int64_t limit = r.max_number_of_messages.value_or(1);
   core::TimeUs visible_at =
       now + seconds_to_us(r.visibility_timeout.value_or(queue.visibility_timeout_s));
+  const bool attempt = queue.fifo && r.receive_request_attempt_id.has_value();
+  // Nothing visible: answer without a write transaction. Long polls ask again on every send
+  // and most of them find nothing; retention expiry waits for a receive that can return
+  // something (an expired message is visible, so it is never returned meanwhile).
+  if (!attempt) {
+    auto any = has_visible(queue);
+    if (!any.is_ok()) return any.status();
+    if (!*any) return ReceiveMessageResponse{};
+  }
   Transaction txn(*db_);
   if (!txn.begin_status().is_ok()) return txn.begin_status();
   if (auto s = expire_messages(queue); !s.is_ok()) return s;
-  const bool attempt = queue.fifo && r.receive_request_attempt_id.has_value();
   if (attempt) {
     auto again = repeat_receive_attempt(queue, r, visible_at);
     if (!again.is_ok()) return again.status();

@@ -164,6 +164,7 @@ class SqsService {
                                                    const ReceiveMessageRequest& request);
   core::Status validate_receive(const Queue& queue, const ReceiveMessageRequest& request);
   core::Result<std::int64_t> count_in_flight(const Queue& queue, std::int64_t cap);
+  core::Result<bool> has_visible(const Queue& queue);
   // The earlier receive with this ReceiveRequestAttemptId, again, if it may be repeated.
   core::Result<std::optional<ReceiveMessageResponse>> repeat_receive_attempt(
       Queue& queue, const ReceiveMessageRequest& request, core::TimeUs visible_at);
