@@ -151,6 +151,10 @@ Result<std::string> Handler::invoke(std::string_view event_json) {
     ProxyEvent event;
     if (read_proxy_event_fast(event_json, event)) return serialize(handle_proxy(event));
   }
+  {
+    SqsEvent event;
+    if (read_sqs_event_fast(event_json, event)) return serialize(handle_sqs(event));
+  }
   json::monotonic_resource arena(parse_buffer_.get(), kParseBufferBytes);
   parser_.reset(&arena);
   json::error_code ec;

@@ -2,7 +2,9 @@
 
 #include <boost/json.hpp>
 
+#include "core/encoding.h"
 #include "core/events/json_reader.h"
+#include "core/events/json_scan.h"
 
 namespace twin::core {
 namespace json = boost::json;
@@ -60,6 +62,26 @@ std::optional<SqsRecord> read_record(JsonReader& r, const json::value& value,
   return out;
 }
 
+json::object to_json(const StringPairs& pairs) {
+  json::object attrs;
+  for (const auto& [k, v] : pairs) attrs[k] = v;
+  return attrs;
+}
+
+json::object message_attributes_json(const std::vector<SqsMessageAttribute>& attributes) {
+  json::object mattrs;
+  for (const SqsMessageAttribute& a : attributes) {
+    json::object m;
+    if (a.string_value) m["stringValue"] = *a.string_value;
+    if (a.binary_value) m["binaryValue"] = *a.binary_value;
+    m["stringListValues"] = json::array();
+    m["binaryListValues"] = json::array();
+    m["dataType"] = a.data_type;
+    mattrs[a.name] = std::move(m);
+  }
+  return mattrs;
+}
+
 }  // namespace
 
 Result<SqsEvent> parse_sqs_event(const json::object& event) {
@@ -76,6 +98,120 @@ Result<SqsEvent> parse_sqs_event(const json::object& event) {
   return out;
 }
 
+namespace {
+
+using Kind = JsonScanner::Kind;
+
+// One record for the fast reader; false on anything the tree reader should decide (a wrong
+// type, a repeated member, message attributes, which no twin queue message carries).
+bool fast_record(JsonScanner& s, SqsRecord& rec, std::string& scratch) {
+  if (!s.begin_object()) return false;
+  std::string* texts[] = {&rec.message_id,  &rec.receipt_handle, &rec.body,
+                          &rec.md5_of_body, &rec.event_source,   &rec.event_source_arn,
+                          &rec.aws_region};
+  constexpr std::string_view kTexts[] = {"messageId",   "receiptHandle",  "body",     "md5OfBody",
+                                         "eventSource", "eventSourceARN", "awsRegion"};
+  std::uint32_t seen = 0;
+  std::string_view key, value;
+  while (s.next_key(key)) {
+    unsigned i = 0;
+    while (i < std::size(kTexts) && kTexts[i] != key) ++i;
+    unsigned bit = i < std::size(kTexts)             ? i
+                   : key == "attributes"             ? 7
+                   : key == "messageAttributes"      ? 8
+                   : key == "md5OfMessageAttributes" ? 9
+                                                     : 10;
+    if (bit < 10) {
+      if (seen & (1u << bit)) return false;
+      seen |= 1u << bit;
+    }
+    if (s.peek() == Kind::kNull && bit != 8) {  // null reads as absent
+      if (!s.null()) return false;
+      continue;
+    }
+    if (bit < 7) {
+      if (!s.string(value, scratch)) return false;
+      texts[bit]->assign(value);
+    } else if (bit == 7) {
+      if (!s.begin_object()) return false;
+      std::string_view name;
+      while (s.next_key(name)) {
+        for (const auto& [k, v] : rec.attributes) {
+          if (k == name) return false;
+        }
+        std::string n(name);
+        if (!s.string(value, scratch)) return false;
+        rec.attributes.emplace_back(std::move(n), std::string(value));
+      }
+      if (s.failed()) return false;
+    } else if (bit == 8) {
+      std::string_view ignored;
+      if (!s.begin_object() || s.next_key(ignored)) return false;  // only {} here
+    } else if (bit == 9) {
+      if (!s.string(value, scratch)) return false;
+      rec.md5_of_message_attributes = std::string(value);
+    } else if (!s.skip()) {
+      return false;
+    }
+  }
+  // messageId and body are required (the tree reader names them when missing).
+  return !s.failed() && (seen & 1u) != 0 && (seen & 4u) != 0;
+}
+
+}  // namespace
+
+bool read_sqs_event_fast(std::string_view text, SqsEvent& out) {
+  JsonScanner s(text);
+  std::string scratch;
+  if (!s.begin_object()) return false;
+  bool records = false;
+  std::string_view key;
+  while (s.next_key(key)) {
+    if (key != "Records") {
+      if (!s.skip()) return false;
+      continue;
+    }
+    if (records || !s.begin_array()) return false;
+    records = true;
+    while (s.next_element()) {
+      if (!fast_record(s, out.records.emplace_back(), scratch)) return false;
+    }
+    if (s.failed()) return false;
+  }
+  return records && s.finish();
+}
+
+std::string serialize(const SqsEvent& event) {
+  std::string out = "{\"Records\":[";
+  for (std::size_t i = 0; i < event.records.size(); ++i) {
+    const SqsRecord& rec = event.records[i];
+    if (i != 0) out += ',';
+    auto text = [&out](std::string_view name, std::string_view value) {
+      out += out.back() == '{' ? "" : ",";
+      append_json_string(out, name);
+      out += ':';
+      append_json_string(out, value);
+    };
+    out += '{';
+    text("messageId", rec.message_id);
+    text("receiptHandle", rec.receipt_handle);
+    text("body", rec.body);
+    out += ",\"attributes\":";
+    out += json::serialize(to_json(rec.attributes));
+    out += ",\"messageAttributes\":";
+    out += json::serialize(message_attributes_json(rec.message_attributes));
+    if (rec.md5_of_message_attributes)
+      text("md5OfMessageAttributes", *rec.md5_of_message_attributes);
+    text("md5OfBody", rec.md5_of_body);
+    text("eventSource", rec.event_source);
+    text("eventSourceARN", rec.event_source_arn);
+    text("awsRegion", rec.aws_region);
+    out += '}';
+  }
+  out += "]}";
+  return out;
+}
+
 json::object to_json(const SqsEvent& event) {
   json::array records;
   for (const SqsRecord& rec : event.records) {
@@ -83,20 +219,8 @@ json::object to_json(const SqsEvent& event) {
     o["messageId"] = rec.message_id;
     o["receiptHandle"] = rec.receipt_handle;
     o["body"] = rec.body;
-    json::object attrs;
-    for (const auto& [k, v] : rec.attributes) attrs[k] = v;
-    o["attributes"] = std::move(attrs);
-    json::object mattrs;
-    for (const SqsMessageAttribute& a : rec.message_attributes) {
-      json::object m;
-      if (a.string_value) m["stringValue"] = *a.string_value;
-      if (a.binary_value) m["binaryValue"] = *a.binary_value;
-      m["stringListValues"] = json::array();
-      m["binaryListValues"] = json::array();
-      m["dataType"] = a.data_type;
-      mattrs[a.name] = std::move(m);
-    }
-    o["messageAttributes"] = std::move(mattrs);
+    o["attributes"] = to_json(rec.attributes);
+    o["messageAttributes"] = message_attributes_json(rec.message_attributes);
     if (rec.md5_of_message_attributes) o["md5OfMessageAttributes"] = *rec.md5_of_message_attributes;
     o["md5OfBody"] = rec.md5_of_body;
     o["eventSource"] = rec.event_source;

@@ -7,6 +7,7 @@
 #include <boost/json/fwd.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/events/proxy_event.h"
@@ -42,6 +43,11 @@ struct SqsEvent {
 // right when present.
 Result<SqsEvent> parse_sqs_event(const boost::json::object& event);
 boost::json::object to_json(const SqsEvent& event);
+// The fast path, as read_proxy_event_fast: no JSON tree; false for anything it is not sure of
+// (then parse with Boost.JSON and parse_sqs_event, which accepts it or names the error).
+bool read_sqs_event_fast(std::string_view text, SqsEvent& out);
+// The event as JSON text, written directly: the same bytes as boost::json::serialize(to_json()).
+std::string serialize(const SqsEvent& event);
 
 struct SqsBatchResponse {
   std::vector<std::string> batch_item_failures;  // message ids to retry

@@ -273,7 +273,7 @@ void EventSourceMapping::invoke(const std::shared_ptr<Batch>& b) {
   for (const sqs::Message& m : b->messages) {
     event.records.push_back(to_record(sqs::Message(m), config_.event_source_arn, region_));
   }
-  lambda_.invoke(config_.function_name, json::serialize(core::to_json(event)),
+  lambda_.invoke(config_.function_name, core::serialize(event),
                  [this, alive = std::weak_ptr<bool>(alive_), b](lambda::InvokeResult r) {
                    if (auto a = alive.lock(); a && *a) on_result(b, std::move(r));
                  });

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "core/events/proxy_event.h"
+#include "core/events/sqs_event.h"
 #include "core/registration.h"
 
 namespace twin::testing {
@@ -253,6 +254,63 @@ TEST(FastRegistrationPayload, ReadsBodiesAsTheTreeReaderDoes) {
       ASSERT_EQ(fast, slow_payload(mutated)) << "seed 7, body: " << mutated;
     }
   }
+}
+
+std::optional<std::string> slow_sqs_event(std::string_view text) {
+  json::error_code ec;
+  json::value v = json::parse(json::string_view(text.data(), text.size()), ec);
+  if (ec || !v.is_object() || !v.get_object().contains("Records")) return std::nullopt;
+  auto e = core::parse_sqs_event(v.get_object());
+  if (!e.is_ok()) return std::nullopt;
+  return json::serialize(core::to_json(*e));
+}
+
+std::optional<std::string> fast_sqs_event(std::string_view text) {
+  core::SqsEvent e;
+  if (!core::read_sqs_event_fast(text, e)) return std::nullopt;
+  return json::serialize(core::to_json(e));
+}
+
+TEST(FastSqsEvent, ReadsSqsEventsAsTheTreeReaderDoesAndWritesTheSameBytes) {
+  std::vector<std::string> texts;
+  for (const std::string& text : sample_events()) {
+    if (slow_sqs_event(text)) texts.push_back(text);
+  }
+  ASSERT_FALSE(texts.empty());
+  core::SqsEvent built;
+  for (int i = 0; i < 3; ++i) {
+    core::SqsRecord r;
+    r.message_id = "m" + std::to_string(i);
+    r.body = R"({"MessageSid":"SM1","Body":"caf\u00e9 \"hi\""})";
+    r.attributes = {{"ApproximateReceiveCount", "1"}, {"SentTimestamp", "1767225600000"}};
+    r.md5_of_body = "0123456789abcdef0123456789abcdef";
+    r.event_source_arn = "arn:aws:sqs:us-east-1:000000000000:webhooks";
+    r.aws_region = "us-east-1";
+    if (i == 1) r.md5_of_message_attributes = "fedcba9876543210fedcba9876543210";
+    if (i == 2) r.message_attributes.push_back({"k", "String", "v", std::nullopt});
+    built.records.push_back(r);
+  }
+  EXPECT_EQ(core::serialize(built), json::serialize(core::to_json(built)));
+  texts.push_back(core::serialize(built));
+  built.records.pop_back();  // without message attributes the fast path must accept it
+  texts.push_back(core::serialize(built));
+  EXPECT_TRUE(fast_sqs_event(texts.back()).has_value());
+  Mutator m(11);
+  int accepted = 0;
+  for (const std::string& text : texts) {
+    auto fast = fast_sqs_event(text);
+    if (fast) {
+      EXPECT_EQ(fast, slow_sqs_event(text)) << text;
+    }
+    for (int i = 0; i < 2000; ++i) {
+      std::string mutated = m.mutate(text);
+      auto f = fast_sqs_event(mutated);
+      if (!f) continue;
+      ++accepted;
+      ASSERT_EQ(f, slow_sqs_event(mutated)) << "seed 11, text: " << mutated;
+    }
+  }
+  EXPECT_GT(accepted, 50);
 }
 
 TEST(ProxyEventSerialize, WritesTheSameBytesAsBoostJson) {
