@@ -709,6 +709,55 @@ std::optional<int> status_code_of(const json::value& v) {
 
 }  // namespace
 
+bool read_proxy_response_fast(std::string_view text, ProxyResponse& out) {
+  JsonScanner s(text);
+  std::string scratch;
+  if (!s.begin_object()) return false;
+  std::uint32_t seen = 0;
+  std::string_view key, value;
+  while (s.next_key(key)) {
+    unsigned bit = key == "statusCode"        ? 0
+                   : key == "headers"         ? 1
+                   : key == "body"            ? 2
+                   : key == "isBase64Encoded" ? 3
+                                              : 4;
+    if (bit == 4 || !first_time(seen, bit)) return false;  // the tree reader decides
+    bool ok = true;
+    switch (bit) {
+      case 0: {
+        std::int64_t code = 0;
+        ok = s.peek() == Kind::kNumber && s.integer(code) && code >= 100 && code <= 599;
+        out.status_code = static_cast<int>(code);
+        break;
+      }
+      case 1:
+        if (s.peek() == Kind::kNull) {
+          ok = s.null();
+          break;
+        }
+        ok = s.begin_object();
+        while (ok && s.next_key(key)) {
+          std::string name(key);
+          ok = s.peek() == Kind::kString && s.string(value, scratch);
+          if (ok) out.headers.emplace_back(std::move(name), std::string(value));
+        }
+        ok = ok && !s.failed();
+        break;
+      case 2:
+        if (s.peek() == Kind::kNull) {
+          ok = s.null();
+        } else if ((ok = s.string(value, scratch))) {
+          out.body.assign(value);
+        }
+        break;
+      default:
+        ok = s.boolean(out.is_base64_encoded);
+    }
+    if (!ok) return false;
+  }
+  return s.finish();
+}
+
 Result<ProxyResponse> parse_proxy_response(const json::value& payload) {
   if (!payload.is_object()) {
     return invalid_argument("$: expected object, got " + std::string(json_kind_name(payload)));

@@ -109,5 +109,9 @@ std::string serialize(const ProxyResponse& response);
 // non-integer statusCode or a multiValueHeaders value that is not a list are errors (API Gateway
 // answers those with 502).
 Result<ProxyResponse> parse_proxy_response(const boost::json::value& payload);
+// The fast path of parse_proxy_response for the common shape (an integer statusCode, string
+// headers, a string body, a boolean isBase64Encoded); false for anything else, which the caller
+// then parses and validates with parse_proxy_response.
+bool read_proxy_response_fast(std::string_view text, ProxyResponse& out);
 
 }  // namespace twin::core

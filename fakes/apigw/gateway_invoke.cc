@@ -135,10 +135,13 @@ namespace {
 // The function's proxy output (reference 1.6) as the client's response, or nullopt when API
 // Gateway would reject it (502).
 std::optional<HttpResponse> response_from_payload(const std::string& payload) {
-  boost::system::error_code error;
-  const json::value parsed = json::parse(payload, error);
-  if (error) return std::nullopt;
-  auto proxy = core::parse_proxy_response(parsed);
+  core::Result<core::ProxyResponse> proxy = core::ProxyResponse{};
+  if (!core::read_proxy_response_fast(payload, *proxy)) {  // the common shape, without a tree
+    boost::system::error_code error;
+    const json::value parsed = json::parse(payload, error);
+    if (error) return std::nullopt;
+    proxy = core::parse_proxy_response(parsed);
+  }
   if (!proxy.is_ok()) return std::nullopt;
   HttpResponse out;
   out.status_code = proxy->status_code;

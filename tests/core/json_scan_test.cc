@@ -313,6 +313,55 @@ TEST(FastSqsEvent, ReadsSqsEventsAsTheTreeReaderDoesAndWritesTheSameBytes) {
   EXPECT_GT(accepted, 50);
 }
 
+TEST(FastProxyResponse, ReadsResponsesAsApiGatewayValidationDoes) {
+  auto slow = [](std::string_view text) -> std::optional<std::string> {
+    json::error_code ec;
+    json::value v = json::parse(json::string_view(text.data(), text.size()), ec);
+    if (ec) return std::nullopt;
+    auto r = core::parse_proxy_response(v);
+    if (!r.is_ok()) return std::nullopt;
+    return core::serialize(*r);
+  };
+  auto fast = [](std::string_view text) -> std::optional<std::string> {
+    core::ProxyResponse r;
+    if (!core::read_proxy_response_fast(text, r)) return std::nullopt;
+    return core::serialize(r);
+  };
+  const std::string cases[] = {
+      R"({"statusCode":200,"headers":{"Content-Type":"application/json","X-Request-Id":"r1"},)"
+      R"("body":"{\"message\":\"ok \u00e9\"}","isBase64Encoded":false})",
+      R"({"body":"x"})",
+      R"({"statusCode":404,"headers":null,"body":null,"isBase64Encoded":true})",
+      R"({"statusCode":"200","body":"x"})",
+      R"({"statusCode":99,"body":"x"})",
+      R"({"statusCode":200.0,"body":"x"})",
+      R"({"statusCode":200,"headers":{"A":5,"B":true}})",
+      R"({"statusCode":200,"multiValueHeaders":{"A":["1"]}})",
+      R"({"statusCode":200,"isBase64Encoded":null})",
+      R"({"statusCode":200,"extra":1})",
+      R"({"statusCode":200,"statusCode":201})",
+      R"([])",
+  };
+  for (const std::string& text : cases) {
+    auto f = fast(text);
+    if (f) {
+      EXPECT_EQ(f, slow(text)) << text;
+    }
+  }
+  EXPECT_TRUE(fast(cases[0]).has_value());
+  EXPECT_TRUE(fast(cases[1]).has_value());
+  Mutator m(13);
+  int accepted = 0;
+  for (int i = 0; i < 6000; ++i) {
+    std::string mutated = m.mutate(cases[i % 3]);
+    auto f = fast(mutated);
+    if (!f) continue;
+    ++accepted;
+    ASSERT_EQ(f, slow(mutated)) << "seed 13, text: " << mutated;
+  }
+  EXPECT_GT(accepted, 100);
+}
+
 TEST(ProxyEventSerialize, WritesTheSameBytesAsBoostJson) {
   std::vector<core::ProxyEvent> events;
   for (const std::string& text : sample_events()) {
