@@ -518,7 +518,8 @@ const auto& last_value(const Pairs& pairs, std::size_t i) {
   return pairs[last].second;
 }
 
-void write_string_map(std::string& out, const StringPairs& pairs) {
+template <typename Pairs, typename WriteValue>
+void write_map(std::string& out, const Pairs& pairs, WriteValue write_value) {
   out += '{';
   bool first = true;
   for (std::size_t i = 0; i < pairs.size(); ++i) {
@@ -527,28 +528,24 @@ void write_string_map(std::string& out, const StringPairs& pairs) {
     first = false;
     append_json_string(out, pairs[i].first);
     out += ':';
-    append_json_string(out, last_value(pairs, i));
+    write_value(last_value(pairs, i));
   }
   out += '}';
 }
 
+void write_string_map(std::string& out, const StringPairs& pairs) {
+  write_map(out, pairs, [&out](const std::string& value) { append_json_string(out, value); });
+}
+
 void write_multi_map(std::string& out, const MultiValues& pairs) {
-  out += '{';
-  bool first = true;
-  for (std::size_t i = 0; i < pairs.size(); ++i) {
-    if (!first_of_name(pairs, i)) continue;
-    if (!first) out += ',';
-    first = false;
-    append_json_string(out, pairs[i].first);
-    out += ":[";
-    const auto& values = last_value(pairs, i);
+  write_map(out, pairs, [&out](const std::vector<std::string>& values) {
+    out += '[';
     for (std::size_t v = 0; v < values.size(); ++v) {
       if (v != 0) out += ',';
       append_json_string(out, values[v]);
     }
     out += ']';
-  }
-  out += '}';
+  });
 }
 
 void write_member(std::string& out, std::string_view name) {
