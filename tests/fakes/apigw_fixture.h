@@ -13,6 +13,7 @@
 #include "fakes/apigw/scripted_integration.h"
 #include "fakes/memory/manual_executor.h"
 #include "fakes/memory/memory_ports.h"
+#include "tests/support/aws_error.h"
 
 namespace twin::fakes::apigw {
 
@@ -97,13 +98,5 @@ class ApigwFixture : public ::testing::Test {
   std::unique_ptr<Gateway> gateway_;
   ApiKey key_;
 };
-
-#define EXPECT_APIGW_ERROR(expr, code, http)               \
-  do {                                                     \
-    const ::twin::core::Status st_ = (expr);               \
-    EXPECT_FALSE(st_.is_ok());                             \
-    EXPECT_EQ(st_.aws_code(), code) << st_.to_string();    \
-    EXPECT_EQ(st_.http_status(), http) << st_.to_string(); \
-  } while (0)
 
 }  // namespace twin::fakes::apigw

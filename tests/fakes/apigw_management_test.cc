@@ -34,13 +34,11 @@ TEST_F(ApigwManagement, CreateApiKeyValidation) {
   auto req = [](std::string value) {
     return CreateApiKeyRequest{"k", "", true, false, std::move(value), "", {}};
   };
-  EXPECT_APIGW_ERROR(gateway_->create_api_key(req(std::string(19, 'a'))).status(), kBadRequest,
-                     400);
-  EXPECT_APIGW_ERROR(gateway_->create_api_key(req(std::string(129, 'a'))).status(), kBadRequest,
-                     400);
-  EXPECT_APIGW_ERROR(gateway_->create_api_key(req(std::string(20, 'a') + "-")).status(),
-                     kBadRequest, 400);
-  EXPECT_APIGW_ERROR(gateway_->create_api_key(req(key_.value)).status(), kConflict, 409);
+  EXPECT_AWS_ERROR(gateway_->create_api_key(req(std::string(19, 'a'))).status(), kBadRequest, 400);
+  EXPECT_AWS_ERROR(gateway_->create_api_key(req(std::string(129, 'a'))).status(), kBadRequest, 400);
+  EXPECT_AWS_ERROR(gateway_->create_api_key(req(std::string(20, 'a') + "-")).status(), kBadRequest,
+                   400);
+  EXPECT_AWS_ERROR(gateway_->create_api_key(req(key_.value)).status(), kConflict, 409);
   auto all = gateway_->get_api_keys({});
   ASSERT_TRUE(all.is_ok());
   EXPECT_EQ(all->items.size(), 1u);  // nothing half-written
@@ -83,8 +81,8 @@ TEST_F(ApigwManagement, GetApiKeysPagesFiltersAndHidesValues) {
   EXPECT_EQ(found->items[0].value.size(), kGeneratedKeyValueLength);
   GetApiKeysRequest too_many;
   too_many.limit = 501;
-  EXPECT_APIGW_ERROR(gateway_->get_api_keys(too_many).status(), kBadRequest, 400);
-  EXPECT_APIGW_ERROR(gateway_->get_api_key({"nope", false}).status(), kNotFound, 404);
+  EXPECT_AWS_ERROR(gateway_->get_api_keys(too_many).status(), kBadRequest, 400);
+  EXPECT_AWS_ERROR(gateway_->get_api_key({"nope", false}).status(), kNotFound, 404);
   auto one = gateway_->get_api_key({key_.id, true});
   ASSERT_TRUE(one.is_ok());
   EXPECT_EQ(one->value, key_.value);
@@ -103,30 +101,30 @@ TEST_F(ApigwManagement, CreateUsagePlanValidation) {
     change(r);
     return gateway_->create_usage_plan(r).status();
   };
-  EXPECT_APIGW_ERROR(with([](auto& r) { r.name.clear(); }), kBadRequest, 400);
-  EXPECT_APIGW_ERROR(with([](auto& r) { r.throttle->rate_limit = -1; }), kBadRequest, 400);
-  EXPECT_APIGW_ERROR(with([](auto& r) { r.throttle->burst_limit = -1; }), kBadRequest, 400);
-  EXPECT_APIGW_ERROR(with([](auto& r) { r.quota->limit = 0; }), kBadRequest, 400);
-  EXPECT_APIGW_ERROR(with([](auto& r) { r.quota->offset = 1; }), kBadRequest, 400);  // DAY
-  EXPECT_APIGW_ERROR(with([](auto& r) {
-                       r.quota = QuotaSettings{5, 7, QuotaPeriod::kWeek};
-                     }),
-                     kBadRequest, 400);
-  EXPECT_APIGW_ERROR(with([](auto& r) {
-                       r.quota = QuotaSettings{5, 28, QuotaPeriod::kMonth};
-                     }),
-                     kBadRequest, 400);
+  EXPECT_AWS_ERROR(with([](auto& r) { r.name.clear(); }), kBadRequest, 400);
+  EXPECT_AWS_ERROR(with([](auto& r) { r.throttle->rate_limit = -1; }), kBadRequest, 400);
+  EXPECT_AWS_ERROR(with([](auto& r) { r.throttle->burst_limit = -1; }), kBadRequest, 400);
+  EXPECT_AWS_ERROR(with([](auto& r) { r.quota->limit = 0; }), kBadRequest, 400);
+  EXPECT_AWS_ERROR(with([](auto& r) { r.quota->offset = 1; }), kBadRequest, 400);  // DAY
+  EXPECT_AWS_ERROR(with([](auto& r) {
+                     r.quota = QuotaSettings{5, 7, QuotaPeriod::kWeek};
+                   }),
+                   kBadRequest, 400);
+  EXPECT_AWS_ERROR(with([](auto& r) {
+                     r.quota = QuotaSettings{5, 28, QuotaPeriod::kMonth};
+                   }),
+                   kBadRequest, 400);
   auto missing_stage = with([](auto& r) { r.api_stages[0].stage = "dev"; });
-  EXPECT_APIGW_ERROR(missing_stage, kNotFound, 404);
+  EXPECT_AWS_ERROR(missing_stage, kNotFound, 404);
   EXPECT_EQ(missing_stage.message(),
             "Invalid API Stage {api: abc123, stage: dev} specified for usageplan ");
-  EXPECT_APIGW_ERROR(with([](auto& r) { r.api_stages[0].api_id = "zzz"; }), kNotFound, 404);
-  EXPECT_APIGW_ERROR(with([](auto& r) { r.api_stages.push_back(r.api_stages[0]); }), kBadRequest,
-                     400);
-  EXPECT_APIGW_ERROR(with([](auto& r) {
-                       r.api_stages[0].throttle = {{"/nope/GET", {1.0, 1}}};
-                     }),
-                     kBadRequest, 400);
+  EXPECT_AWS_ERROR(with([](auto& r) { r.api_stages[0].api_id = "zzz"; }), kNotFound, 404);
+  EXPECT_AWS_ERROR(with([](auto& r) { r.api_stages.push_back(r.api_stages[0]); }), kBadRequest,
+                   400);
+  EXPECT_AWS_ERROR(with([](auto& r) {
+                     r.api_stages[0].throttle = {{"/nope/GET", {1.0, 1}}};
+                   }),
+                   kBadRequest, 400);
   auto plans = gateway_->get_usage_plans({});
   ASSERT_TRUE(plans.is_ok());
   EXPECT_EQ(plans->items.size(), 1u);
@@ -134,22 +132,22 @@ TEST_F(ApigwManagement, CreateUsagePlanValidation) {
 
 TEST_F(ApigwManagement, UsagePlanKeys) {
   UsagePlan plan = add_plan(ThrottleSettings{25.0, 50});
-  EXPECT_APIGW_ERROR(gateway_->create_usage_plan_key({plan.id, key_.id, "API_KEY"}).status(),
-                     kConflict, 409);
-  EXPECT_APIGW_ERROR(gateway_->create_usage_plan_key({"nope", key_.id, "API_KEY"}).status(),
-                     kNotFound, 404);
-  EXPECT_APIGW_ERROR(gateway_->create_usage_plan_key({plan.id, "nope", "API_KEY"}).status(),
-                     kNotFound, 404);
-  EXPECT_APIGW_ERROR(gateway_->create_usage_plan_key({plan.id, key_.id, "OTHER"}).status(),
-                     kBadRequest, 400);
+  EXPECT_AWS_ERROR(gateway_->create_usage_plan_key({plan.id, key_.id, "API_KEY"}).status(),
+                   kConflict, 409);
+  EXPECT_AWS_ERROR(gateway_->create_usage_plan_key({"nope", key_.id, "API_KEY"}).status(),
+                   kNotFound, 404);
+  EXPECT_AWS_ERROR(gateway_->create_usage_plan_key({plan.id, "nope", "API_KEY"}).status(),
+                   kNotFound, 404);
+  EXPECT_AWS_ERROR(gateway_->create_usage_plan_key({plan.id, key_.id, "OTHER"}).status(),
+                   kBadRequest, 400);
   // A second plan on the same stage cannot take the same key.
   CreateUsagePlanRequest second;
   second.name = "second";
   second.api_stages = {{kApiId, "prod", {}}};
   auto other = gateway_->create_usage_plan(second);
   ASSERT_TRUE(other.is_ok());
-  EXPECT_APIGW_ERROR(gateway_->create_usage_plan_key({other->id, key_.id, "API_KEY"}).status(),
-                     kBadRequest, 400);
+  EXPECT_AWS_ERROR(gateway_->create_usage_plan_key({other->id, key_.id, "API_KEY"}).status(),
+                   kBadRequest, 400);
   auto keys = gateway_->get_usage_plan_keys({plan.id, {}, {}, {}});
   ASSERT_TRUE(keys.is_ok());
   ASSERT_EQ(keys->items.size(), 1u);
@@ -190,21 +188,20 @@ TEST_F(ApigwManagement, UpdateUsagePlanPatchOperations) {
   auto bad = gateway_->update_usage_plan(
       {plan.id,
        {{"replace", "/name", "again", {}}, {"replace", "/throttle/rateLimit", "fast", {}}}});
-  EXPECT_APIGW_ERROR(bad.status(), kBadRequest, 400);
+  EXPECT_AWS_ERROR(bad.status(), kBadRequest, 400);
   EXPECT_EQ(gateway_->get_usage_plan(plan.id)->name, "renamed");
-  EXPECT_APIGW_ERROR(
-      gateway_->update_usage_plan({plan.id, {{"replace", "/nope", "x", {}}}}).status(), kBadRequest,
-      400);
-  EXPECT_APIGW_ERROR(
+  EXPECT_AWS_ERROR(gateway_->update_usage_plan({plan.id, {{"replace", "/nope", "x", {}}}}).status(),
+                   kBadRequest, 400);
+  EXPECT_AWS_ERROR(
       gateway_->update_usage_plan({plan.id, {{"replace", "/quota/period", "YEAR", {}}}}).status(),
       kBadRequest, 400);
-  EXPECT_APIGW_ERROR(
+  EXPECT_AWS_ERROR(
       gateway_->update_usage_plan({plan.id, {{"replace", "/quota/offset", "9", {}}}}).status(),
       kBadRequest, 400);
-  EXPECT_APIGW_ERROR(
+  EXPECT_AWS_ERROR(
       gateway_->update_usage_plan({plan.id, {{"add", "/apiStages", "abc123:dev", {}}}}).status(),
       kNotFound, 404);
-  EXPECT_APIGW_ERROR(gateway_->update_usage_plan({"nope", {}}).status(), kNotFound, 404);
+  EXPECT_AWS_ERROR(gateway_->update_usage_plan({"nope", {}}).status(), kNotFound, 404);
   auto removed = gateway_->update_usage_plan(
       {plan.id,
        {{"remove", "/apiStages/abc123:prod/throttle/~1trigger/POST", {}, {}},
@@ -235,21 +232,21 @@ TEST_F(ApigwManagement, GetUsageValidationAndPerDayCounts) {
   auto get = [&](std::string start, std::string end) {
     return gateway_->get_usage({plan.id, std::nullopt, start, end, {}, {}}).status();
   };
-  EXPECT_APIGW_ERROR(get("2026-1-01", "2026-01-02"), kBadRequest, 400);
-  EXPECT_APIGW_ERROR(get("2026-02-30", "2026-03-01"), kBadRequest, 400);
-  EXPECT_APIGW_ERROR(get("2026-01-03", "2026-01-02"), kBadRequest, 400);
-  EXPECT_APIGW_ERROR(get("2026-01-01", "2026-04-01"), kBadRequest, 400);
+  EXPECT_AWS_ERROR(get("2026-1-01", "2026-01-02"), kBadRequest, 400);
+  EXPECT_AWS_ERROR(get("2026-02-30", "2026-03-01"), kBadRequest, 400);
+  EXPECT_AWS_ERROR(get("2026-01-03", "2026-01-02"), kBadRequest, 400);
+  EXPECT_AWS_ERROR(get("2026-01-01", "2026-04-01"), kBadRequest, 400);
   EXPECT_TRUE(get("2026-01-01", "2026-03-31").is_ok());  // 90 days
-  EXPECT_APIGW_ERROR(gateway_->get_usage({"nope", {}, "2026-01-01", "2026-01-01", {}, {}}).status(),
-                     kNotFound, 404);
+  EXPECT_AWS_ERROR(gateway_->get_usage({"nope", {}, "2026-01-01", "2026-01-01", {}, {}}).status(),
+                   kNotFound, 404);
 }
 
 TEST_F(ApigwManagement, PutRestApiValidation) {
   RestApi bad;
   bad.resources = {{"", "trigger", {}}};
-  EXPECT_APIGW_ERROR(gateway_->put_rest_api(bad).status(), kBadRequest, 400);
+  EXPECT_AWS_ERROR(gateway_->put_rest_api(bad).status(), kBadRequest, 400);
   bad.resources = {{"", "/a", {}}, {"", "/a", {}}};
-  EXPECT_APIGW_ERROR(gateway_->put_rest_api(bad).status(), kConflict, 409);
+  EXPECT_AWS_ERROR(gateway_->put_rest_api(bad).status(), kConflict, 409);
 }
 
 }  // namespace

@@ -102,7 +102,7 @@ TEST_F(ApigwThrottle, StageMethodSettingThenDefaultThenAccount) {
   EXPECT_EQ(status(hook), 200);
   EXPECT_EQ(status(hook), 429);  // the account bucket (burst 1) is empty now
   EXPECT_EQ(status(trigger()), 429);
-  EXPECT_APIGW_ERROR(gateway_->set_account_throttle(-1, 5), kBadRequest, 400);
+  EXPECT_AWS_ERROR(gateway_->set_account_throttle(-1, 5), kBadRequest, 400);
 }
 
 TEST_F(ApigwThrottle, LaterLevelRejectionKeepsEarlierTokensByDefault) {

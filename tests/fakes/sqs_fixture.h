@@ -10,6 +10,7 @@
 #include "fakes/memory/memory_ports.h"
 #include "fakes/sqs/sqs_errors.h"
 #include "fakes/sqs/sqs_service.h"
+#include "tests/support/aws_error.h"
 
 namespace twin::fakes::sqs {
 
@@ -68,14 +69,5 @@ class SqsFixture : public ::testing::Test {
   SeededIdSource ids_;
   std::unique_ptr<SqsService> sqs_;
 };
-
-// Asserts a non-OK status with this AWS code and HTTP status, and (if given) this message.
-#define EXPECT_AWS_ERROR(expr, code, http)                 \
-  do {                                                     \
-    const ::twin::core::Status st_ = (expr);               \
-    EXPECT_FALSE(st_.is_ok());                             \
-    EXPECT_EQ(st_.aws_code(), code) << st_.to_string();    \
-    EXPECT_EQ(st_.http_status(), http) << st_.to_string(); \
-  } while (0)
 
 }  // namespace twin::fakes::sqs
