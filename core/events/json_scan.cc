@@ -221,7 +221,6 @@ bool JsonScanner::integer(std::int64_t& out) {
 
 bool JsonScanner::skip() {
   std::string_view ignored;
-  std::string scratch;
   switch (peek()) {
     case Kind::kObject:
       if (!begin_object()) return false;
@@ -235,8 +234,13 @@ bool JsonScanner::skip() {
         if (!skip()) return false;
       }
       return !failed_;
-    case Kind::kString:
-      return string(ignored, scratch);
+    case Kind::kString: {  // checked, never decoded
+      const char* stop = json_text::find_special(++p_, end_, true);
+      bool escaped = false;
+      if ((stop == end_ || *stop != '"') && !finish_string(stop, escaped)) return false;
+      p_ = stop + 1;
+      return true;
+    }
     case Kind::kNumber:
       return number(ignored);
     case Kind::kTrue:

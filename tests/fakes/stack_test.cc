@@ -20,6 +20,7 @@
 #include "fakes/sqs/sqs_service.h"
 #include "fakes/twilio/message_sink.h"
 #include "fakes/twilio/webhook_builder.h"
+#include "tests/support/handler_harness.h"
 
 namespace twin::fakes {
 namespace {
@@ -100,17 +101,9 @@ class Stack {
   }
 
   apigw::HttpRequest trigger(int player) const {
-    boost::json::object body{{"player_first_name", "Player" + std::to_string(player)},
-                             {"player_last_name", "Smith"},
-                             {"team_name", "Panthers"},
-                             {"age_group", "u11s"},
-                             {"manager_full_name", "Alex Manager"},
-                             {"current_registration_season", "2025-26"},
-                             {"parent_first_name", "Jane"},
-                             {"parent_last_name", "Smith"},
-                             {"parent_tel", "+4477009" + std::to_string(10000 + player)},
-                             {"membership_fee_amount", "45.00"},
-                             {"subscription_fee_amount", "27.50"}};
+    boost::json::object body = testing::valid_registration();
+    body["player_first_name"] = "Player" + std::to_string(player);
+    body["parent_tel"] = "+4477009" + std::to_string(10000 + player);
     apigw::HttpRequest r;
     r.rest_api_id = kApiId;
     r.http_method = "POST";
