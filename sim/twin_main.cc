@@ -1,8 +1,9 @@
-// The `twin` command line. `twin invoke EVENT.json` runs the production handler on one Lambda
-// event with in-memory ports and prints the function's response, like `sam local invoke -e`.
-//
-// Exit codes: 0 the event was handled (whatever its status code), 2 the event could not be read
-// or the command line is wrong (the error goes to stderr), 70 an internal error (a bug).
+// The `twin` command line.
+// - `twin invoke EVENT.json` runs the production handler on one Lambda event with in-memory ports
+//   and prints the function's response, like `sam local invoke -e`. Exit 0 the event was handled
+//   (whatever its status code), 2 the event could not be read or the command line is wrong.
+// - `twin replay FIXTURE...` replays scenarios on virtual time (sim/replay_command.h).
+// Exit 70 is an internal error (a bug) in every command.
 #include <spdlog/sinks/stdout_sinks.h>
 
 #include <CLI/CLI.hpp>
@@ -13,6 +14,7 @@
 #include "core/encoding.h"
 #include "core/handler.h"
 #include "fakes/memory/memory_ports.h"
+#include "sim/replay_command.h"
 
 namespace {
 
@@ -110,14 +112,28 @@ int main(int argc, char** argv) {
   invoke->add_option("--log-level", opt.log_level, "Log level on stderr")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
       ->capture_default_str();
+
+  twin::sim::ReplayCommandOptions replay_opt;
+  std::uint64_t seed = 0;
+  CLI::App* replay = app.add_subcommand("replay", "Replay scenario fixtures on virtual time");
+  replay->add_option("fixtures", replay_opt.fixtures, "Fixture JSON files")->required();
+  auto* seed_opt = replay->add_option("--seed", seed, "Seed (default: each fixture's own)");
+  replay->add_option("--report", replay_opt.report_path, "Write the JSON report here");
+  replay->add_option("--trace", replay_opt.trace_path, "Write the JSONL trace here");
+  replay->add_option("--html", replay_opt.html_path, "Write the HTML report here");
+  replay->add_flag("--json", replay_opt.json, "Print the JSON report instead of the summary");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     int code = app.exit(e);
     return code == 0 ? 0 : kExitUsage;
   }
-  if (!invoke->parsed()) return kExitUsage;
   try {
+    if (replay->parsed()) {
+      if (seed_opt->count() > 0) replay_opt.seed = seed;
+      return twin::sim::run_replay_command(replay_opt);
+    }
+    if (!invoke->parsed()) return kExitUsage;
     return run_invoke(opt);
   } catch (const std::exception& e) {
     // The process edge: nothing below throws on bad input, so this is a bug or out of memory.
