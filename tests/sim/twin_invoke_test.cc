@@ -1,31 +1,17 @@
 // `twin invoke` as a user runs it: the built binary on the shipped sample events.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <boost/json.hpp>
-#include <cstdio>
 #include <string>
+
+#include "tests/support/cli_run.h"
 
 namespace {
 namespace json = boost::json;
 
-struct CliRun {
-  int exit_code;
-  std::string out;
-};
+using twin::testing::CliRun;
 
-CliRun twin(const std::string& args) {
-  std::string cmd =
-      std::string("cd ") + TWIN_SOURCE_DIR + " && " + TWIN_BINARY + " " + args + " 2>/dev/null";
-  CliRun r{-1, {}};
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (pipe == nullptr) return r;
-  char buf[4096];
-  while (std::size_t n = fread(buf, 1, sizeof buf, pipe)) r.out.append(buf, n);
-  int status = pclose(pipe);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+CliRun twin(const std::string& args) { return twin::testing::run_twin(args); }
 
 const std::string kSecrets =
     " --api-key-file fixtures/events/api_key.txt"
