@@ -226,13 +226,17 @@ std::shared_ptr<Traffic::Call> Traffic::webhook_call(Generator& g, std::string f
   m.account_sid = stack_.spec().twilio_account_sid;
   m.from = std::move(from);
   m.body = std::move(body);
-  const std::string url = "https://" + stack_.host() + "/" + stack_.stage() + "/webhook";
+  // Twilio signs the URL it was configured with: the public one when the club has a custom
+  // domain, else the execute-api URL with its stage.
+  const std::string url = stack_.spec().public_base_url
+                              ? *stack_.spec().public_base_url + "/webhook"
+                              : "https://" + stack_.host() + "/" + stack_.stage() + "/webhook";
   const std::string token = stack_.spec().twilio_auth_token.value_or("");
   auto built = fakes::twilio::build_inbound_webhook(m, url, token);
   auto& r = call->request;
   r.rest_api_id = stack_.rest_api_id();
   r.http_method = built.method;
-  r.path = built.path;
+  r.path = "/" + stack_.stage() + "/webhook";  // a custom domain maps onto the stage
   r.query_string = built.query_string;
   for (auto& h : built.headers) {
     if (!g.spec->sign && h.first == "X-Twilio-Signature") continue;
