@@ -6,7 +6,16 @@
 namespace twin::sim {
 
 void Scheduler::at(core::TimeUs when, Callback fn) {
-  heap_.push_back(Event{std::max(when, now_), next_sequence_++, std::move(fn)});
+  std::uint32_t slot;
+  if (free_slots_.empty()) {
+    slot = static_cast<std::uint32_t>(slots_.size());
+    slots_.push_back(std::move(fn));
+  } else {
+    slot = free_slots_.back();
+    free_slots_.pop_back();
+    slots_[slot] = std::move(fn);
+  }
+  heap_.push_back(Entry{std::max(when, now_), next_sequence_++, slot});
   std::push_heap(heap_.begin(), heap_.end(), later);
 }
 
@@ -19,12 +28,16 @@ Scheduler::Stop Scheduler::run_until(core::TimeUs end, std::uint64_t max_events)
     }
     if (ran == max_events) return Stop::kEventBound;
     std::pop_heap(heap_.begin(), heap_.end(), later);
-    Event event = std::move(heap_.back());
+    const Entry entry = heap_.back();
     heap_.pop_back();
-    now_ = event.when;
+    // Move the callback out and free its slot first: it may schedule more events.
+    Callback fn = std::move(slots_[entry.slot]);
+    slots_[entry.slot] = nullptr;
+    free_slots_.push_back(entry.slot);
+    now_ = entry.when;
     ++ran;
     ++executed_;
-    event.fn();
+    fn();
   }
   now_ = std::max(now_, end);
   return Stop::kSettled;
