@@ -117,23 +117,7 @@ void Traffic::schedule(Generator& g) {
     case TrafficSpec::Kind::kSeries:
     case TrafficSpec::Kind::kBurst:
     case TrafficSpec::Kind::kSqsSend:
-      for (std::int64_t r = 0; r < s.repeat_times; ++r) {
-        for (std::int64_t n = 0; n < s.count; ++n) {
-          std::int64_t index = s.first_index + r * s.count + n;
-          core::TimeUs when = t0 + r * s.repeat_every_us + n * s.spacing_us;
-          if (when > fixture_.start_us + fixture_.duration_us) break;
-          if (s.kind == TrafficSpec::Kind::kSqsSend) {
-            executor_.at(when, [this, alive = std::weak_ptr<bool>(alive_), &g, index] {
-              if (alive.lock()) send_raw(g, index);
-            });
-          } else if (s.route == "/trigger") {
-            later(when, trigger_call(g, index));
-          } else {
-            later(when, webhook_call(g, substitute_index(s.from, index),
-                                     substitute_index(s.body, index)));
-          }
-        }
-      }
+      schedule_paced(g, 0);
       break;
     case TrafficSpec::Kind::kPoisson:
       schedule_poisson(g, t0);
@@ -144,6 +128,30 @@ void Traffic::schedule(Generator& g) {
     case TrafficSpec::Kind::kReplies:
       break;  // driven by on_invitation
   }
+}
+
+// The n-th request of a paced generator (bulk invite, series, burst, sqs_send), counted across
+// repeats. One at a time: each schedules the next when it fires, so a generator of a million
+// requests holds one pending event and builds each request only when it is sent.
+void Traffic::schedule_paced(Generator& g, std::int64_t n) {
+  const TrafficSpec& s = *g.spec;
+  if (n >= s.repeat_times * s.count) return;
+  const core::TimeUs when = fixture_.start_us + s.start_us + (n / s.count) * s.repeat_every_us +
+                            (n % s.count) * s.spacing_us;
+  if (when > fixture_.start_us + fixture_.duration_us) return;
+  executor_.at(when, [this, alive = std::weak_ptr<bool>(alive_), &g, n] {
+    if (!alive.lock()) return;
+    const std::int64_t index = g.spec->first_index + n;
+    if (g.spec->kind == TrafficSpec::Kind::kSqsSend) {
+      send_raw(g, index);
+    } else if (g.spec->route == "/trigger") {
+      send(trigger_call(g, index));
+    } else {
+      send(webhook_call(g, substitute_index(g.spec->from, index),
+                        substitute_index(g.spec->body, index)));
+    }
+    schedule_paced(g, n + 1);
+  });
 }
 
 // One arrival at a time: the next gap is drawn when the previous arrival happens, so a long

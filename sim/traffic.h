@@ -75,6 +75,7 @@ class Traffic {
   struct Call;
 
   void schedule(Generator& g);
+  void schedule_paced(Generator& g, std::int64_t n);
   void schedule_poisson(Generator& g, core::TimeUs from);
   void on_invitation(const core::Invitation& invitation);
   void send_raw(Generator& g, std::int64_t index);
