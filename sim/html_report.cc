@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <functional>
 #include <map>
 
 #include "sim/json_out.h"
@@ -16,7 +17,7 @@ constexpr int kLeft = 56;
 constexpr int kBottom = 28;
 constexpr int kTop = 12;
 constexpr int kRight = 130;  // room for the legend
-constexpr int kBins = 60;
+constexpr int kBins = 120;
 constexpr const char* kColours[] = {"#1b9e77", "#d95f02", "#7570b3", "#e7298a",
                                     "#66a61e", "#e6ab02", "#a6761d", "#666666"};
 
@@ -92,44 +93,72 @@ std::string line_chart(const std::string& title, const std::string& y_label, dou
   return svg + "</svg></figure>\n";
 }
 
+std::size_t bin_of(core::DurationUs t_us, double duration_s) {
+  auto i = static_cast<std::size_t>(static_cast<double>(t_us) / 1e6 / duration_s * kBins);
+  return std::min<std::size_t>(i, kBins - 1);
+}
+
 std::string status_chart(const ReplayOutput& out, double duration_s) {
-  std::map<std::string, std::vector<double>> bins;  // "POST /trigger 200" -> per bin
+  std::map<std::string, std::vector<double>> bins;  // "POST /trigger 200" -> count per bin
   for (const auto& o : out.outcomes) {
     auto& b = bins[o.route + " " + o.status];
     b.resize(kBins, 0);
-    auto i = static_cast<std::size_t>(static_cast<double>(o.t_us) / 1e6 / duration_s * kBins);
-    b[std::min<std::size_t>(i, kBins - 1)] += 1;
+    b[bin_of(o.t_us, duration_s)] += 1;
   }
   std::vector<Series> series;
   const double width_s = duration_s / kBins;
   for (const auto& [name, counts] : bins) {
     Series s{name, {}};
-    for (int i = 0; i < kBins; ++i) s.points.push_back({width_s * i, counts[i] / width_s});
+    for (int i = 0; i < kBins; ++i) s.points.push_back({width_s * i, counts[i]});
+    s.points.push_back({duration_s, counts[kBins - 1]});
     series.push_back(std::move(s));
   }
-  return line_chart(
-      "Answers by route and status (per second, " + fmt::format("{:g}", width_s) + " s bins)",
-      "per s", duration_s, series, true);
+  return line_chart(fmt::format("Answers by route and status, per {:g} s", width_s), "answers",
+                    duration_s, series, true);
+}
+
+// The largest sample in each bin, so a day of one-second samples reads as an envelope; a bin
+// without samples holds the previous bin's last value (nothing changed).
+Series binned_max(std::string name, const std::vector<Sample>& samples, double duration_s,
+                  const std::function<std::int64_t(const Sample&)>& value) {
+  std::vector<double> max(kBins, -1);
+  std::vector<double> last(kBins, -1);
+  for (const auto& s : samples) {
+    auto i = bin_of(s.t_us, duration_s);
+    max[i] = std::max(max[i], static_cast<double>(value(s)));
+    last[i] = static_cast<double>(value(s));
+  }
+  Series series{std::move(name), {}};
+  const double width_s = duration_s / kBins;
+  double carried = 0;
+  for (int i = 0; i < kBins; ++i) {
+    double v = max[i] >= 0 ? std::max(max[i], carried) : carried;
+    if (last[i] >= 0) carried = last[i];
+    series.points.push_back({width_s * i, v});
+  }
+  series.points.push_back({duration_s, series.points.back().second});
+  return series;
 }
 
 std::string sample_charts(const ReplayOutput& out, double duration_s) {
-  Series concurrency{"concurrent executions", {}};
-  std::vector<Series> depths;
-  for (const auto& q : out.queue_names) depths.push_back({q, {}});
-  for (const auto& s : out.samples) {
-    const double t = static_cast<double>(s.t_us) / 1e6;
-    concurrency.points.push_back({t, static_cast<double>(s.concurrency)});
-    for (std::size_t i = 0; i < s.depths.size(); ++i) {
-      depths[i].points.push_back({t, static_cast<double>(s.depths[i])});
-    }
-  }
+  const double width_s = duration_s / kBins;
   std::string html =
-      line_chart("Lambda concurrency (sampled)", "executions", duration_s, {concurrency}, true);
-  if (!depths.empty()) {
-    html += line_chart("Queue depth: visible + in flight + delayed (sampled)", "messages",
-                       duration_s, depths, true);
+      line_chart(fmt::format("Lambda concurrent executions, largest sample per {:g} s", width_s),
+                 "executions", duration_s,
+                 {binned_max("concurrent executions", out.samples, duration_s,
+                             [](const Sample& s) { return s.concurrency; })},
+                 true);
+  if (out.queue_names.empty()) return html;
+  std::vector<Series> depths;
+  for (std::size_t q = 0; q < out.queue_names.size(); ++q) {
+    depths.push_back(binned_max(out.queue_names[q], out.samples, duration_s,
+                                [q](const Sample& s) { return s.depths[q]; }));
   }
-  return html;
+  return html +
+         line_chart(fmt::format("Queue depth (visible + in flight + delayed), largest sample "
+                                "per {:g} s",
+                                width_s),
+                    "messages", duration_s, depths, true);
 }
 
 std::string latency_chart(const ReplayOutput& out) {
