@@ -400,14 +400,15 @@ core::Result<Fixture> parse_fixture(std::string_view json_text) {
   boost::json::stream_parser parser;
   boost::system::error_code ec;
   std::size_t used = parser.write_some(json_text.data(), json_text.size(), ec);
+  // write_some stops after a complete value; finish() would call what follows "incomplete JSON".
+  if (!ec && used != json_text.size()) {
+    return core::Status(core::StatusCode::kInvalidArgument,
+                        "$: text after the JSON value at " + position(json_text, used));
+  }
   if (!ec) parser.finish(ec);
   if (ec) {
     return core::Status(core::StatusCode::kInvalidArgument,
                         "$: invalid JSON at " + position(json_text, used) + ": " + ec.message());
-  }
-  if (used != json_text.size()) {
-    return core::Status(core::StatusCode::kInvalidArgument,
-                        "$: text after the JSON value at " + position(json_text, used));
   }
   try {
     return read_fixture(parser.release());

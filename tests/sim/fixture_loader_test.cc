@@ -75,6 +75,10 @@ TEST(FixtureLoader, InvalidJsonNamesLineAndColumn) {
   EXPECT_EQ(error_of("{\n  \"name\": \"t\",\n  \"seed\": 1,,\n}"),
             "$: invalid JSON at line 3, column 13: syntax error");
   EXPECT_EQ(error_of("{\"name\": \"t\""), "$: invalid JSON at line 1, column 13: incomplete JSON");
+  EXPECT_EQ(error_of("{} {}"), "$: text after the JSON value at line 1, column 4");
+  EXPECT_EQ(error_of(std::string(kBase) + "\nx"),
+            "$: text after the JSON value at line 18, column 1");
+  EXPECT_EQ(error_of(std::string(kBase) + "\n\n"), "(accepted)");  // trailing whitespace is fine
   EXPECT_EQ(error_of("[]"), "$: expected an object, got an array");
 }
 
