@@ -64,6 +64,20 @@ TEST(SubstituteIndex, ReplacesEveryPlaceholder) {
   EXPECT_EQ(substitute_index("${i", 5), "${i");
   EXPECT_EQ(substitute_index("${j}", 5), "${j}");
   EXPECT_EQ(substitute_index("${i}${i}", 0), "00");
+  EXPECT_EQ(substitute_index("${i:12}", 5), "000000000005");
+}
+
+// What is not "${i}" or "${i:N}" is text, never a width read from other characters (a '-'
+// made a width near 2^64 and threw std::length_error out of the replay).
+TEST(SubstituteIndex, LeavesWhatIsNotAPlaceholder) {
+  EXPECT_EQ(substitute_index("${i:-1}", 5), "${i:-1}");
+  EXPECT_EQ(substitute_index("${i:x}", 5), "${i:x}");
+  EXPECT_EQ(substitute_index("${i:1a}", 5), "${i:1a}");
+  EXPECT_EQ(substitute_index("${i:}", 5), "${i:}");
+  EXPECT_EQ(substitute_index("${ix}", 5), "${ix}");
+  EXPECT_EQ(substitute_index("${i:100}", 5), "${i:100}");  // at most two digits of width
+  EXPECT_EQ(substitute_index("${i${i}", 5), "${i5");
+  EXPECT_EQ(substitute_index("${i:x}-${i:2}", 5), "${i:x}-05");
 }
 
 constexpr std::string_view kBulk = R"(
