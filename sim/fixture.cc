@@ -325,8 +325,13 @@ Fixture read_fixture(const boost::json::value& v) {
     }
   }
   if (const auto* faults = in.opt_array("faults")) {
+    std::set<std::string> fault_names;  // each names its random stream, as a generator's does
     for (std::size_t i = 0; i < faults->size(); ++i) {
       f.faults.push_back(read_fault((*faults)[i], index_path(in.child("faults"), i), f));
+      if (!fault_names.insert(f.faults.back().name).second) {
+        throw JsonInError(index_path(in.child("faults"), i) + ".name",
+                          "duplicate name \"" + f.faults.back().name + "\"");
+      }
     }
   }
   if (const auto* e = in.find("expect")) {

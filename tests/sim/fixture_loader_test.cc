@@ -288,6 +288,19 @@ TEST(FixtureLoader, DuplicateGeneratorNames) {
             "$.traffic[1].name: duplicate name \"invites\"");
 }
 
+// A fault's name names its random stream: two faults of one name would draw the same numbers.
+TEST(FixtureLoader, DuplicateFaultNames) {
+  EXPECT_EQ(error_of(with(
+                "", "faults",
+                json::array{{{"site", "lambda.error"}, {"name", "flaky"}, {"rate", 0.5}},
+                            {{"site", "twilio.send_failure"}, {"name", "flaky"}, {"rate", 0.5}}})),
+            "$.faults[1].name: duplicate name \"flaky\"");
+  EXPECT_EQ(error_of(with("", "faults",
+                          json::array{{{"site", "lambda.error"}, {"rate", 0.5}},
+                                      {{"site", "lambda.error"}, {"rate", 0.5}}})),
+            "(accepted)");  // "faults[0]" and "faults[1]"
+}
+
 TEST(FixtureLoader, DuplicateStackNames) {
   EXPECT_EQ(error_of(edited([](json::value& v) {
               auto& keys = v.at_pointer("/stack/apiKeys").as_array();
