@@ -325,8 +325,13 @@ Fixture read_fixture(const boost::json::value& v) {
     }
   }
   if (const auto* faults = in.opt_array("faults")) {
+    std::set<std::string> fault_names;  // each names its random stream, as a generator's does
     for (std::size_t i = 0; i < faults->size(); ++i) {
       f.faults.push_back(read_fault((*faults)[i], index_path(in.child("faults"), i), f));
+      if (!fault_names.insert(f.faults.back().name).second) {
+        throw JsonInError(index_path(in.child("faults"), i) + ".name",
+                          "duplicate name \"" + f.faults.back().name + "\"");
+      }
     }
   }
   if (const auto* e = in.find("expect")) {
@@ -400,14 +405,15 @@ core::Result<Fixture> parse_fixture(std::string_view json_text) {
   boost::json::stream_parser parser;
   boost::system::error_code ec;
   std::size_t used = parser.write_some(json_text.data(), json_text.size(), ec);
+  // write_some stops after a complete value; finish() would call what follows "incomplete JSON".
+  if (!ec && used != json_text.size()) {
+    return core::Status(core::StatusCode::kInvalidArgument,
+                        "$: text after the JSON value at " + position(json_text, used));
+  }
   if (!ec) parser.finish(ec);
   if (ec) {
     return core::Status(core::StatusCode::kInvalidArgument,
                         "$: invalid JSON at " + position(json_text, used) + ": " + ec.message());
-  }
-  if (used != json_text.size()) {
-    return core::Status(core::StatusCode::kInvalidArgument,
-                        "$: text after the JSON value at " + position(json_text, used));
   }
   try {
     return read_fixture(parser.release());

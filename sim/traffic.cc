@@ -43,6 +43,7 @@ std::string hex32(fakes::rng::Rng& rng) {
 }  // namespace
 
 std::string substitute_index(std::string_view text, std::int64_t index) {
+  auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
   std::string out;
   std::size_t i = 0;
   while (i < text.size()) {
@@ -50,10 +51,17 @@ std::string substitute_index(std::string_view text, std::int64_t index) {
     if (open == std::string_view::npos) break;
     auto close = text.find('}', open);
     if (close == std::string_view::npos) break;
-    out.append(text.substr(i, open - i));
     std::string_view spec = text.substr(open + 3, close - open - 3);
+    const bool padded = spec.size() >= 2 && spec.size() <= 3 && spec[0] == ':' &&
+                        std::all_of(spec.begin() + 1, spec.end(), is_digit);
+    if (!spec.empty() && !padded) {  // not a placeholder: keep the '$' and look further on
+      out.append(text.substr(i, open + 1 - i));
+      i = open + 1;
+      continue;
+    }
+    out.append(text.substr(i, open - i));
     std::string digits = std::to_string(index);
-    if (spec.starts_with(':')) {
+    if (padded) {
       std::size_t width = 0;
       for (char c : spec.substr(1)) width = width * 10 + static_cast<std::size_t>(c - '0');
       if (digits.size() < width) digits.insert(0, width - digits.size(), '0');

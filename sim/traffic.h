@@ -95,7 +95,8 @@ class Traffic {
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
-// "Player${i}" with i = 7 -> "Player7"; "${i:4}" -> "0007".
+// "Player${i}" with i = 7 -> "Player7"; "${i:4}" -> "0007" (a width of one or two digits).
+// Anything else that starts with "${i" ("${i:x}", "${i:-1}") is not a placeholder and stays.
 std::string substitute_index(std::string_view text, std::int64_t index);
 
 }  // namespace twin::sim
