@@ -4,6 +4,8 @@
 // through AWS's pipeline to an Integration (reference 1.1-1.7):
 //
 //   route (stage, resource, method)        unknown -> 403 MISSING_AUTHENTICATION_TOKEN
+//     the most specific resource whose path template matches (resource_path.h: a literal
+//     beats {param} beats {proxy+}); then its method, else its ANY method
 //   API key, on apiKeyRequired methods     missing/unknown/disabled/no plan -> 403 INVALID_API_KEY
 //   throttles, in AWS's order:             any bucket empty -> 429 THROTTLED
 //     1. the usage plan, per API key (a per-method apiStages[].throttle replaces the plan-wide
@@ -36,9 +38,19 @@
 //   period (the one the plan was created in) allows limit - offset requests; 0 <= offset < limit.
 //   Periods are UTC calendar periods, never rolling windows. A request counts against the
 //   quota (and in GetUsage) once it passed the quota check, whatever happens after.
-// - Routes are literal paths (no {param} or {proxy+}); pathParameters is always null. The stage
-//   is the first path segment; an unknown stage, resource or method is 403 MISSING_AUTHENTICATION
-//   _TOKEN (reference 6.5 leaves "Forbidden" possible for a wrong stage).
+// - Resource paths may hold {param} and greedy {name+} parts (resource_path.h for the rules and
+//   AWS's texts when put_rest_api refuses one). The event's `resource` and requestContext
+//   .resourcePath are the template ("/players/{id}"), `path` the request's path without the
+//   stage as sent (a trailing slash kept, as in AWS's recorded event), `pathParameters` the
+//   captured raw values ({"proxy":"a/b"} for a greedy part), null when the template has none.
+//   The stage is the first path segment; an unknown stage, resource or method is 403
+//   MISSING_AUTHENTICATION_TOKEN (reference 6.5 leaves "Forbidden" possible for a wrong stage).
+// - Method choice (UNCERTAIN): the path picks the resource first; a method the resource lacks,
+//   with no ANY method on it, is 403 even when a less specific resource (an ANY /{proxy+}) has
+//   one. GatewayOptions::method_miss_tries_less_specific = true tries those instead (what
+//   LocalStack does). ANY matches every method; an explicit method on the same resource wins.
+// - Method keys (method settings, apiStages[].throttle) are "<resource template>/<method as
+//   configured>": "/players/{id}/GET", "/{proxy+}/ANY" for a request that reached an ANY method.
 // - The API key is read from the `x-api-key` header, name case-insensitive, the last one wins;
 //   the header is forwarded to the function like any other (reference 6.6).
 // - UpdateUsagePlan that changes a throttle resets that plan's buckets (they start full again);
@@ -67,6 +79,7 @@
 #include "fakes/apigw/apigw_errors.h"
 #include "fakes/apigw/apigw_types.h"
 #include "fakes/apigw/integration.h"
+#include "fakes/apigw/resource_path.h"
 #include "fakes/apigw/token_bucket.h"
 
 namespace twin::fakes::apigw {
@@ -81,6 +94,7 @@ struct GatewayOptions {
   bool refund_on_later_rejection = false;
   bool plan_method_throttle_replaces_plan = true;
   QuotaOffsetMeaning quota_offset_meaning = QuotaOffsetMeaning::kPeriodStartDay;
+  bool method_miss_tries_less_specific = false;
 };
 
 // One request to the execute-api endpoint, as the HTTP front (or a test) received it.
@@ -152,6 +166,8 @@ class Gateway {
     const Resource* resource = nullptr;
     const Method* method = nullptr;
     std::string method_key;  // "/trigger/POST", the form of method settings and plan throttles
+    std::string_view path;   // the request's path without the stage ("/players/7")
+    std::optional<core::StringPairs> path_parameters;  // null when the template has none
   };
   struct QuotaCounter {
     std::int64_t period_start_day = 0;
@@ -195,6 +211,7 @@ class Gateway {
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 
   std::map<std::string, RestApi> apis_;
+  std::map<std::string, std::vector<PathTemplate>> templates_;  // by API, as its resources
   std::map<std::string, ApiKey> api_keys_;
   std::map<std::string, UsagePlan> usage_plans_;
   std::map<std::string, std::int64_t> plan_created_day_;

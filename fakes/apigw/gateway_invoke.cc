@@ -82,7 +82,7 @@ std::string Gateway::build_event(const HttpRequest& request, const Route& route,
   const std::string domain = route.api->id + ".execute-api." + options_.region + ".amazonaws.com";
   core::ProxyEvent event;
   event.resource = route.resource->path;
-  event.path = route.resource->path;
+  event.path = std::string(route.path);
   event.http_method = request.http_method;
   for (const auto& [name, value] : request.headers) {
     if (!is_dropped_header(name)) add_header(event, name, value);
@@ -101,6 +101,7 @@ std::string Gateway::build_event(const HttpRequest& request, const Route& route,
                std::string("Root=1-") + epoch_hex + "-" + hex_digits(ids_.next_uuid(), 24));
   }
   add_query(event, request.query_string);
+  event.path_parameters = route.path_parameters;
   if (!route.stage->variables.empty()) {
     event.stage_variables.emplace(route.stage->variables.begin(), route.stage->variables.end());
   }

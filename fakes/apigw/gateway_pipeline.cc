@@ -81,17 +81,36 @@ std::optional<Gateway::Route> Gateway::match_route(const HttpRequest& request) c
       path.substr(1, slash == std::string_view::npos ? path.npos : slash - 1));
   const auto stage = api->second.stages.find(stage_name);
   if (stage == api->second.stages.end()) return std::nullopt;
-  std::string_view resource_path = slash == std::string_view::npos ? "/" : path.substr(slash);
-  if (resource_path.size() > 1 && resource_path.back() == '/') resource_path.remove_suffix(1);
-  for (const Resource& resource : api->second.resources) {
-    if (resource.path != resource_path) continue;
-    const auto method = resource.methods.find(request.http_method);
-    if (method == resource.methods.end()) return std::nullopt;
-    Route route{&api->second, &stage->second, &resource, &method->second, {}};
-    route.method_key = resource.path + "/" + method->first;
-    return route;
+  const std::string_view resource_path =
+      slash == std::string_view::npos ? std::string_view("/") : path.substr(slash);
+  // The most specific template that matches (and, with method_miss_tries_less_specific, has
+  // the method); ties cannot happen, put_rest_api refuses the paths that would make them.
+  const std::vector<Resource>& resources = api->second.resources;
+  const std::vector<PathTemplate>& templates = templates_.at(api->first);
+  auto method_of = [&](const Resource& resource) -> const std::pair<const std::string, Method>* {
+    auto it = resource.methods.find(request.http_method);
+    if (it == resource.methods.end()) it = resource.methods.find("ANY");
+    return it == resource.methods.end() ? nullptr : &*it;
+  };
+  std::size_t best = resources.size();
+  for (std::size_t i = 0; i < resources.size(); ++i) {
+    if (!match_path(templates[i], resource_path, nullptr)) continue;
+    if (options_.method_miss_tries_less_specific && method_of(resources[i]) == nullptr) continue;
+    if (best == resources.size() || compare_specificity(templates[i], templates[best]) > 0) {
+      best = i;
+    }
   }
-  return std::nullopt;
+  if (best == resources.size()) return std::nullopt;
+  const Resource& resource = resources[best];
+  const auto* method = method_of(resource);
+  if (method == nullptr) return std::nullopt;
+  Route route{&api->second, &stage->second, &resource, &method->second, {}, {}, {}};
+  route.method_key = resource.path + "/" + method->first;
+  route.path = resource_path;
+  if (templates[best].has_parameters()) {
+    match_path(templates[best], resource_path, &route.path_parameters.emplace());
+  }
+  return route;
 }
 
 const ApiKey* Gateway::find_key_by_value(std::string_view value) const {
