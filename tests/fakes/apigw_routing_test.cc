@@ -267,6 +267,8 @@ TEST_F(ApigwRouting, MethodKeysUseTheResourceTemplate) {
   EXPECT_EQ(status(put), 200);
   put.path = "/prod/players/2";
   EXPECT_EQ(status(put), 429);
+  EXPECT_EQ(gateway_->counters().throttled.at(ThrottleLevel::kUsagePlan), 1);
+  EXPECT_EQ(gateway_->counters().throttled.at(ThrottleLevel::kStageMethod), 2);
 }
 
 TEST_F(ApigwRouting, PutRestApiRefusesBadResourcesAndKeepsTheOldApi) {
