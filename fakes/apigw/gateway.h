@@ -103,6 +103,7 @@ struct GatewayOptions {
 
 // The throttle level that rejected a request (reference 1.1's order).
 enum class ThrottleLevel { kUsagePlan, kStageMethod, kAccount };
+std::string_view to_string(ThrottleLevel level);  // "usage_plan", "stage_method", "account"
 
 // What a simulator report needs from the gateway. Ordered maps only, so a report that walks them
 // comes out the same every run.

@@ -41,6 +41,18 @@ Gateway::Gateway(core::Executor& executor, core::IdSource& ids, Integration& int
 
 Gateway::~Gateway() = default;
 
+std::string_view to_string(ThrottleLevel level) {
+  switch (level) {
+    case ThrottleLevel::kUsagePlan:
+      return "usage_plan";
+    case ThrottleLevel::kStageMethod:
+      return "stage_method";
+    case ThrottleLevel::kAccount:
+      return "account";
+  }
+  return "account";
+}
+
 std::int64_t GatewayCounters::throttled_total() const {
   std::int64_t total = 0;
   for (const auto& [level, count] : throttled) total += count;

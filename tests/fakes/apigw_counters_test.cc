@@ -85,6 +85,11 @@ TEST_F(ApigwCounters, ThrottlesNameTheLevelThatRejected) {
                                                                 {ThrottleLevel::kStageMethod, 1},
                                                                 {ThrottleLevel::kAccount, 1}}));
   EXPECT_EQ(c.throttled_total(), 3);
+  std::string levels;  // in the map's order, as a report walks it
+  for (const auto& [level, count] : c.throttled) {
+    levels += std::string(to_string(level)) + "=" + std::to_string(count) + " ";
+  }
+  EXPECT_EQ(levels, "usage_plan=1 stage_method=1 account=1 ");
   EXPECT_EQ(c.responses_by_route.at("POST /webhook"), (ByStatus{{200, 2}, {429, 1}}));
   EXPECT_EQ(c.responses_by_route.at("POST /trigger"), (ByStatus{{200, 2}, {429, 2}}));
 }
