@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 #include <exception>
+#include <set>
+#include <string_view>
 
 #include "core/crypto.h"
 #include "core/encoding.h"
@@ -438,10 +440,34 @@ Status Handler::process_message(const InboundMessage& message, const std::string
   return Status::ok();
 }
 
+// From a FIFO queue (reference 4.4), once a record of a message group fails, the group's later
+// records are listed as failed without being processed, so the retry keeps their order; other
+// groups go on (AWS asks a FIFO function to stop at the first failure; stopping per group keeps
+// the same order and loses less work).
+namespace {
+
+const std::string* fifo_group(const SqsRecord& record) {
+  if (!std::string_view(record.event_source_arn).ends_with(".fifo")) return nullptr;
+  for (const auto& [name, value] : record.attributes) {
+    if (name == "MessageGroupId") return &value;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
 SqsBatchResponse Handler::handle_sqs(const SqsEvent& event) {
   std::string request_id = ports_.ids.next_uuid();
   SqsBatchResponse response;
+  std::set<std::string_view> failed_groups;
   for (const SqsRecord& record : event.records) {
+    const std::string* group = fifo_group(record);
+    if (group != nullptr && failed_groups.contains(*group)) {
+      log_.warn(request_id, "record held back behind a failed one of its message group",
+                {{"message_id", record.message_id}, {"message_group_id", *group}});
+      response.batch_item_failures.push_back(record.message_id);
+      continue;
+    }
     Status status;
     try {
       json::error_code ec;
@@ -468,6 +494,7 @@ SqsBatchResponse Handler::handle_sqs(const SqsEvent& event) {
       log_.error(request_id, "record failed",
                  {{"message_id", record.message_id}, {"error", status.to_string()}});
       response.batch_item_failures.push_back(record.message_id);
+      if (group != nullptr) failed_groups.insert(*group);
     }
   }
   log_.info(request_id, "batch handled",

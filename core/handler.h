@@ -44,6 +44,8 @@ class Handler {
   Result<std::string> invoke(std::string_view event_json);
 
   ProxyResponse handle_proxy(const ProxyEvent& event);
+  // Lists each record that failed (ReportBatchItemFailures); from a FIFO queue also the later
+  // records of a failed record's message group, unprocessed, so they keep their order.
   SqsBatchResponse handle_sqs(const SqsEvent& event);
 
  private:

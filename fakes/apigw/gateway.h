@@ -4,6 +4,8 @@
 // through AWS's pipeline to an Integration (reference 1.1-1.7):
 //
 //   route (stage, resource, method)        unknown -> 403 MISSING_AUTHENTICATION_TOKEN
+//     the most specific resource whose path template matches (resource_path.h: a literal
+//     beats {param} beats {proxy+}); then its method, else its ANY method
 //   API key, on apiKeyRequired methods     missing/unknown/disabled/no plan -> 403 INVALID_API_KEY
 //   throttles, in AWS's order:             any bucket empty -> 429 THROTTLED
 //     1. the usage plan, per API key (a per-method apiStages[].throttle replaces the plan-wide
@@ -36,9 +38,23 @@
 //   period (the one the plan was created in) allows limit - offset requests; 0 <= offset < limit.
 //   Periods are UTC calendar periods, never rolling windows. A request counts against the
 //   quota (and in GetUsage) once it passed the quota check, whatever happens after.
-// - Routes are literal paths (no {param} or {proxy+}); pathParameters is always null. The stage
-//   is the first path segment; an unknown stage, resource or method is 403 MISSING_AUTHENTICATION
-//   _TOKEN (reference 6.5 leaves "Forbidden" possible for a wrong stage).
+// - Resource paths may hold {param} and greedy {name+} parts (resource_path.h for the rules and
+//   AWS's texts when put_rest_api refuses one). The event's `resource` and requestContext
+//   .resourcePath are the template ("/players/{id}"), `path` the request's path without the
+//   stage as sent (a trailing slash kept, as in AWS's recorded event), `pathParameters` the
+//   captured raw values ({"proxy":"a/b"} for a greedy part), null when the template has none.
+//   The stage is the first path segment; an unknown stage, resource or method is 403
+//   MISSING_AUTHENTICATION_TOKEN (reference 6.5 leaves "Forbidden" possible for a wrong stage).
+// - Method choice (UNCERTAIN): the path picks the resource first; a method the resource lacks,
+//   with no ANY method on it, is 403 even when a less specific resource (an ANY /{proxy+}) has
+//   one. GatewayOptions::method_miss_tries_less_specific = true tries those instead (what
+//   LocalStack does). ANY matches every method; an explicit method on the same resource wins.
+// - Method keys (method settings, apiStages[].throttle) are "<resource template>/<method as
+//   configured>": "/players/{id}/GET", "/{proxy+}/ANY" for a request that reached an ANY method.
+// - Counters (counters()): a route is "<method as configured> <resource template>" ("POST
+//   /trigger", "ANY /{proxy+}"); a request that matched no route counts only by status and as
+//   missing_authentication_token. Every response is counted once, when it is given to the
+//   caller; an integration's answer after the gateway's 504 is not counted.
 // - The API key is read from the `x-api-key` header, name case-insensitive, the last one wins;
 //   the header is forwarded to the function like any other (reference 6.6).
 // - UpdateUsagePlan that changes a throttle resets that plan's buckets (they start full again);
@@ -67,6 +83,7 @@
 #include "fakes/apigw/apigw_errors.h"
 #include "fakes/apigw/apigw_types.h"
 #include "fakes/apigw/integration.h"
+#include "fakes/apigw/resource_path.h"
 #include "fakes/apigw/token_bucket.h"
 
 namespace twin::fakes::apigw {
@@ -81,6 +98,32 @@ struct GatewayOptions {
   bool refund_on_later_rejection = false;
   bool plan_method_throttle_replaces_plan = true;
   QuotaOffsetMeaning quota_offset_meaning = QuotaOffsetMeaning::kPeriodStartDay;
+  bool method_miss_tries_less_specific = false;
+};
+
+// The throttle level that rejected a request (reference 1.1's order).
+enum class ThrottleLevel { kUsagePlan, kStageMethod, kAccount };
+std::string_view to_string(ThrottleLevel level);  // "usage_plan", "stage_method", "account"
+
+// What a simulator report needs from the gateway. Ordered maps only, so a report that walks them
+// comes out the same every run.
+struct GatewayCounters {
+  std::int64_t requests = 0;  // given to handle()
+  // Responses by route ("POST /trigger") and status; routed requests only.
+  std::map<std::string, std::map<int, std::int64_t>> responses_by_route;
+  std::map<int, std::int64_t> responses_by_status;  // every response
+  // The gateway's own answers, by response type.
+  std::int64_t missing_authentication_token = 0;    // 403, no route
+  std::int64_t invalid_api_key = 0;                 // 403
+  std::map<ThrottleLevel, std::int64_t> throttled;  // 429 THROTTLED, by the level that said no
+  std::int64_t quota_exceeded = 0;                  // 429
+  std::int64_t request_too_large = 0;               // 413
+  std::int64_t function_errors = 0;                 // 502: the function failed
+  std::int64_t malformed_responses = 0;             // 502: proxy output API Gateway rejects
+  std::int64_t integration_failures = 0;            // 500: the Lambda API refused the invoke
+  std::int64_t integration_timeouts = 0;            // 504
+
+  std::int64_t throttled_total() const;
 };
 
 // One request to the execute-api endpoint, as the HTTP front (or a test) received it.
@@ -144,6 +187,7 @@ class Gateway {
   // returns when the gateway answers itself or the integration answers at once, otherwise later
   // on the executor (at the latest integration_timeout_us after the request).
   void handle(HttpRequest request, RespondFn respond);
+  const GatewayCounters& counters() const { return counters_; }
 
  private:
   struct Route {
@@ -152,6 +196,9 @@ class Gateway {
     const Resource* resource = nullptr;
     const Method* method = nullptr;
     std::string method_key;  // "/trigger/POST", the form of method settings and plan throttles
+    std::string route_key;   // "POST /trigger", the counters' key
+    std::string_view path;   // the request's path without the stage ("/players/7")
+    std::optional<core::StringPairs> path_parameters;  // null when the template has none
   };
   struct QuotaCounter {
     std::int64_t period_start_day = 0;
@@ -163,13 +210,18 @@ class Gateway {
   std::optional<Route> match_route(const HttpRequest& request) const;
   const ApiKey* find_key_by_value(std::string_view value) const;
   const UsagePlan* plan_for(const ApiKey& key, const Route& route) const;
-  bool take_throttle_tokens(const Route& route, const ApiKey* key, const UsagePlan* plan,
-                            core::TimeUs now);
+  // The level whose bucket was empty, or nullopt when every level gave a token.
+  std::optional<ThrottleLevel> take_throttle_tokens(const Route& route, const ApiKey* key,
+                                                    const UsagePlan* plan, core::TimeUs now);
   bool charge_quota(const UsagePlan& plan, const ApiKey& key, core::TimeUs now);
   std::string build_event(const HttpRequest& request, const Route& route, const ApiKey* key,
                           const std::string& request_id, core::TimeUs now);
   void invoke(const Route& route, std::string event_json, std::string request_id,
               RespondFn respond);
+  // The client's response for the integration's answer (reference 1.3, 1.6), counted.
+  HttpResponse integration_response(IntegrationResult result);
+  // Counts `response` (the route's key, or none for an unrouted request) and gives it out.
+  void answer(const std::string* route_key, HttpResponse response, const RespondFn& respond);
   HttpResponse gateway_error(GatewayResponseType type, std::string request_id) const;
   // Sets the response's request id and its x-amzn-RequestId header.
   void finish(HttpResponse& response, const std::string& request_id) const;
@@ -195,6 +247,7 @@ class Gateway {
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 
   std::map<std::string, RestApi> apis_;
+  std::map<std::string, std::vector<PathTemplate>> templates_;  // by API, as its resources
   std::map<std::string, ApiKey> api_keys_;
   std::map<std::string, UsagePlan> usage_plans_;
   std::map<std::string, std::int64_t> plan_created_day_;
@@ -205,6 +258,7 @@ class Gateway {
       buckets_;  // "plan|<plan>|<key>[|<stage>|<method>]", "stage|..."
   std::map<PlanKey, QuotaCounter> quota_counters_;
   std::map<std::tuple<std::string, std::string, std::int64_t>, std::int64_t> daily_usage_;
+  GatewayCounters counters_;
 };
 
 }  // namespace twin::fakes::apigw

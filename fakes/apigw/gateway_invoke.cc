@@ -82,7 +82,7 @@ std::string Gateway::build_event(const HttpRequest& request, const Route& route,
   const std::string domain = route.api->id + ".execute-api." + options_.region + ".amazonaws.com";
   core::ProxyEvent event;
   event.resource = route.resource->path;
-  event.path = route.resource->path;
+  event.path = std::string(route.path);
   event.http_method = request.http_method;
   for (const auto& [name, value] : request.headers) {
     if (!is_dropped_header(name)) add_header(event, name, value);
@@ -101,6 +101,7 @@ std::string Gateway::build_event(const HttpRequest& request, const Route& route,
                std::string("Root=1-") + epoch_hex + "-" + hex_digits(ids_.next_uuid(), 24));
   }
   add_query(event, request.query_string);
+  event.path_parameters = route.path_parameters;
   if (!route.stage->variables.empty()) {
     event.stage_variables.emplace(route.stage->variables.begin(), route.stage->variables.end());
   }
@@ -169,42 +170,49 @@ void Gateway::invoke(const Route& route, std::string event_json, std::string req
   struct PendingCall {
     bool answered = false;
     std::string request_id;
+    std::string route_key;
     RespondFn respond;
   };
-  auto call =
-      std::make_shared<PendingCall>(PendingCall{false, std::move(request_id), std::move(respond)});
+  auto call = std::make_shared<PendingCall>(
+      PendingCall{false, std::move(request_id), route.route_key, std::move(respond)});
   std::weak_ptr<bool> alive = alive_;
   const core::TimeUs deadline = executor_.now() + options_.integration_timeout_us;
   integration_.invoke(route.method->function_name, std::move(event_json),
                       [this, alive, call](IntegrationResult result) {
                         if (alive.expired() || call->answered) return;
                         call->answered = true;
-                        std::optional<HttpResponse> response;
-                        switch (result.kind) {
-                          case IntegrationResult::Kind::kResponse:
-                            response = response_from_payload(result.payload);
-                            if (!response)
-                              response = gateway_error(GatewayResponseType::kBadGateway, "");
-                            break;
-                          case IntegrationResult::Kind::kFunctionError:
-                            response = gateway_error(GatewayResponseType::kBadGateway, "");
-                            break;
-                          case IntegrationResult::Kind::kThrottled:
-                            response = gateway_error(GatewayResponseType::kIntegrationFailure, "");
-                            break;
-                          case IntegrationResult::Kind::kTimeout:
-                            response = gateway_error(GatewayResponseType::kIntegrationTimeout, "");
-                            break;
-                        }
-                        finish(*response, call->request_id);
-                        call->respond(std::move(*response));
+                        HttpResponse response = integration_response(std::move(result));
+                        finish(response, call->request_id);
+                        answer(&call->route_key, std::move(response), call->respond);
                       });
   if (call->answered) return;  // answered at once: no timer needed
   executor_.at(deadline, [this, alive, call] {
     if (alive.expired() || call->answered) return;
     call->answered = true;
-    call->respond(gateway_error(GatewayResponseType::kIntegrationTimeout, call->request_id));
+    ++counters_.integration_timeouts;
+    answer(&call->route_key,
+           gateway_error(GatewayResponseType::kIntegrationTimeout, call->request_id),
+           call->respond);
   });
+}
+
+HttpResponse Gateway::integration_response(IntegrationResult result) {
+  switch (result.kind) {
+    case IntegrationResult::Kind::kResponse:
+      if (auto response = response_from_payload(result.payload)) return std::move(*response);
+      ++counters_.malformed_responses;
+      return gateway_error(GatewayResponseType::kBadGateway, "");
+    case IntegrationResult::Kind::kFunctionError:
+      ++counters_.function_errors;
+      return gateway_error(GatewayResponseType::kBadGateway, "");
+    case IntegrationResult::Kind::kThrottled:
+      ++counters_.integration_failures;
+      return gateway_error(GatewayResponseType::kIntegrationFailure, "");
+    case IntegrationResult::Kind::kTimeout:
+      ++counters_.integration_timeouts;
+      return gateway_error(GatewayResponseType::kIntegrationTimeout, "");
+  }
+  return gateway_error(GatewayResponseType::kBadGateway, "");
 }
 
 void Gateway::finish(HttpResponse& response, const std::string& request_id) const {

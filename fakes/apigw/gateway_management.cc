@@ -27,6 +27,12 @@ core::Status validate_throttle(const ThrottleSettings& throttle, const std::stri
   return core::Status::ok();
 }
 
+bool is_http_method(std::string_view verb) {
+  constexpr std::string_view kMethods[] = {"GET",   "PUT",     "POST", "DELETE",
+                                           "PATCH", "OPTIONS", "HEAD", "ANY"};
+  return std::find(std::begin(kMethods), std::end(kMethods), verb) != std::end(kMethods);
+}
+
 template <typename Map, typename Out>
 core::Status page(const Map& items, const std::optional<std::string>& position,
                   std::optional<std::int64_t> limit_in, Out& out, auto&& keep, auto&& emit) {
@@ -71,20 +77,27 @@ std::string Gateway::new_id() {
 core::Result<RestApi> Gateway::put_rest_api(RestApi api) {
   if (api.id.empty()) api.id = new_id();
   std::set<std::string> paths;
+  std::vector<PathTemplate> templates;
   for (Resource& resource : api.resources) {
-    if (resource.path.empty() || resource.path[0] != '/' ||
-        (resource.path.size() > 1 && resource.path.back() == '/')) {
-      return bad_request("Invalid resource path: " + resource.path);
-    }
+    auto parsed = parse_resource_path(resource.path);
+    if (!parsed.is_ok()) return parsed.status();
+    templates.push_back(std::move(*parsed));
     if (!paths.insert(resource.path).second) {
       return conflict("Another resource with the same path already exists: " + resource.path);
     }
     if (resource.id.empty()) resource.id = new_id();
     for (auto& [verb, method] : resource.methods) {
+      if (!is_http_method(verb)) {
+        return bad_request(
+            "Invalid HttpMethod specified. Valid options are "
+            "GET,PUT,POST,DELETE,PATCH,OPTIONS,HEAD,ANY (" +
+            resource.path + " " + verb + ")");
+      }
       if (method.http_method.empty()) method.http_method = verb;
       if (method.http_method != verb) return bad_request("Method key differs from httpMethod");
     }
   }
+  if (auto st = validate_resource_tree(templates); !st.is_ok()) return st;
   for (auto& [name, stage] : api.stages) {
     if (stage.stage_name.empty()) stage.stage_name = name;
     if (stage.stage_name != name) return bad_request("Stage key differs from stageName");
@@ -96,6 +109,7 @@ core::Result<RestApi> Gateway::put_rest_api(RestApi api) {
     }
   }
   apis_[api.id] = api;
+  templates_[api.id] = std::move(templates);
   for (auto it = buckets_.begin(); it != buckets_.end();) {
     it = it->first.starts_with("stage|" + api.id + "|") ? buckets_.erase(it) : std::next(it);
   }

@@ -41,13 +41,36 @@ Gateway::Gateway(core::Executor& executor, core::IdSource& ids, Integration& int
 
 Gateway::~Gateway() = default;
 
+std::string_view to_string(ThrottleLevel level) {
+  switch (level) {
+    case ThrottleLevel::kUsagePlan:
+      return "usage_plan";
+    case ThrottleLevel::kStageMethod:
+      return "stage_method";
+    case ThrottleLevel::kAccount:
+      return "account";
+  }
+  return "account";
+}
+
+std::int64_t GatewayCounters::throttled_total() const {
+  std::int64_t total = 0;
+  for (const auto& [level, count] : throttled) total += count;
+  return total;
+}
+
 void Gateway::handle(HttpRequest request, RespondFn respond) {
+  ++counters_.requests;
   const core::TimeUs now = executor_.now();
   std::string request_id = ids_.next_uuid();
   const std::optional<Route> route = match_route(request);
   if (!route) {
-    return respond(gateway_error(GatewayResponseType::kMissingAuthenticationToken, request_id));
+    ++counters_.missing_authentication_token;
+    return answer(nullptr,
+                  gateway_error(GatewayResponseType::kMissingAuthenticationToken, request_id),
+                  respond);
   }
+  const std::string* route_key = &route->route_key;
   const ApiKey* key = nullptr;
   const UsagePlan* plan = nullptr;
   if (route->method->api_key_required) {
@@ -55,20 +78,34 @@ void Gateway::handle(HttpRequest request, RespondFn respond) {
     if (value) key = find_key_by_value(*value);
     if (key != nullptr && key->enabled) plan = plan_for(*key, *route);
     if (plan == nullptr) {
-      return respond(gateway_error(GatewayResponseType::kInvalidApiKey, request_id));
+      ++counters_.invalid_api_key;
+      return answer(route_key, gateway_error(GatewayResponseType::kInvalidApiKey, request_id),
+                    respond);
     }
   }
-  if (!take_throttle_tokens(*route, key, plan, now)) {
-    return respond(gateway_error(GatewayResponseType::kThrottled, request_id));
+  if (const auto level = take_throttle_tokens(*route, key, plan, now)) {
+    ++counters_.throttled[*level];
+    return answer(route_key, gateway_error(GatewayResponseType::kThrottled, request_id), respond);
   }
   if (plan != nullptr && !charge_quota(*plan, *key, now)) {
-    return respond(gateway_error(GatewayResponseType::kQuotaExceeded, request_id));
+    ++counters_.quota_exceeded;
+    return answer(route_key, gateway_error(GatewayResponseType::kQuotaExceeded, request_id),
+                  respond);
   }
   if (request.body && request.body->size() > options_.payload_bytes_max) {
-    return respond(gateway_error(GatewayResponseType::kRequestTooLarge, request_id));
+    ++counters_.request_too_large;
+    return answer(route_key, gateway_error(GatewayResponseType::kRequestTooLarge, request_id),
+                  respond);
   }
   std::string event = build_event(request, *route, key, request_id, now);
   invoke(*route, std::move(event), std::move(request_id), std::move(respond));
+}
+
+void Gateway::answer(const std::string* route_key, HttpResponse response,
+                     const RespondFn& respond) {
+  ++counters_.responses_by_status[response.status_code];
+  if (route_key != nullptr) ++counters_.responses_by_route[*route_key][response.status_code];
+  respond(std::move(response));
 }
 
 std::optional<Gateway::Route> Gateway::match_route(const HttpRequest& request) const {
@@ -81,17 +118,37 @@ std::optional<Gateway::Route> Gateway::match_route(const HttpRequest& request) c
       path.substr(1, slash == std::string_view::npos ? path.npos : slash - 1));
   const auto stage = api->second.stages.find(stage_name);
   if (stage == api->second.stages.end()) return std::nullopt;
-  std::string_view resource_path = slash == std::string_view::npos ? "/" : path.substr(slash);
-  if (resource_path.size() > 1 && resource_path.back() == '/') resource_path.remove_suffix(1);
-  for (const Resource& resource : api->second.resources) {
-    if (resource.path != resource_path) continue;
-    const auto method = resource.methods.find(request.http_method);
-    if (method == resource.methods.end()) return std::nullopt;
-    Route route{&api->second, &stage->second, &resource, &method->second, {}};
-    route.method_key = resource.path + "/" + method->first;
-    return route;
+  const std::string_view resource_path =
+      slash == std::string_view::npos ? std::string_view("/") : path.substr(slash);
+  // The most specific template that matches (and, with method_miss_tries_less_specific, has
+  // the method); ties cannot happen, put_rest_api refuses the paths that would make them.
+  const std::vector<Resource>& resources = api->second.resources;
+  const std::vector<PathTemplate>& templates = templates_.at(api->first);
+  auto method_of = [&](const Resource& resource) -> const std::pair<const std::string, Method>* {
+    auto it = resource.methods.find(request.http_method);
+    if (it == resource.methods.end()) it = resource.methods.find("ANY");
+    return it == resource.methods.end() ? nullptr : &*it;
+  };
+  std::size_t best = resources.size();
+  for (std::size_t i = 0; i < resources.size(); ++i) {
+    if (!match_path(templates[i], resource_path, nullptr)) continue;
+    if (options_.method_miss_tries_less_specific && method_of(resources[i]) == nullptr) continue;
+    if (best == resources.size() || compare_specificity(templates[i], templates[best]) > 0) {
+      best = i;
+    }
   }
-  return std::nullopt;
+  if (best == resources.size()) return std::nullopt;
+  const Resource& resource = resources[best];
+  const auto* method = method_of(resource);
+  if (method == nullptr) return std::nullopt;
+  Route route{&api->second, &stage->second, &resource, &method->second, {}, {}, {}, {}};
+  route.method_key = resource.path + "/" + method->first;
+  route.route_key = method->first + " " + resource.path;
+  route.path = resource_path;
+  if (templates[best].has_parameters()) {
+    match_path(templates[best], resource_path, &route.path_parameters.emplace());
+  }
+  return route;
 }
 
 const ApiKey* Gateway::find_key_by_value(std::string_view value) const {
@@ -115,10 +172,12 @@ const UsagePlan* Gateway::plan_for(const ApiKey& key, const Route& route) const 
   return nullptr;
 }
 
-bool Gateway::take_throttle_tokens(const Route& route, const ApiKey* key, const UsagePlan* plan,
-                                   core::TimeUs now) {
-  std::vector<TokenBucket*> levels;  // in AWS's order: plan (per key), stage method, account
-  auto bucket = [&](std::string name, std::optional<double> rate,
+std::optional<ThrottleLevel> Gateway::take_throttle_tokens(const Route& route, const ApiKey* key,
+                                                           const UsagePlan* plan,
+                                                           core::TimeUs now) {
+  // In AWS's order: plan (per key), stage method, account.
+  std::vector<std::pair<TokenBucket*, ThrottleLevel>> levels;
+  auto bucket = [&](ThrottleLevel level, std::string name, std::optional<double> rate,
                     std::optional<std::int64_t> burst) {
     if (!rate && !burst) return;
     // One of the two unset means "no limit" on that dimension.
@@ -128,7 +187,7 @@ bool Gateway::take_throttle_tokens(const Route& route, const ApiKey* key, const 
     if (it == buckets_.end()) {
       it = buckets_.emplace(std::move(name), TokenBucket(rate_milli, capacity, now)).first;
     }
-    levels.push_back(&it->second);
+    levels.emplace_back(&it->second, level);
   };
   if (plan != nullptr) {
     const std::string plan_key = "plan|" + plan->id + "|" + key->id;
@@ -139,31 +198,34 @@ bool Gateway::take_throttle_tokens(const Route& route, const ApiKey* key, const 
       if (it != stage.throttle.end()) method_throttle = &it->second;
     }
     if (method_throttle != nullptr) {
-      bucket(plan_key + "|" + route.stage->stage_name + "|" + route.method_key,
+      bucket(ThrottleLevel::kUsagePlan,
+             plan_key + "|" + route.stage->stage_name + "|" + route.method_key,
              method_throttle->rate_limit, method_throttle->burst_limit);
     }
     if (plan->throttle &&
         (method_throttle == nullptr || !options_.plan_method_throttle_replaces_plan)) {
-      bucket(plan_key, plan->throttle->rate_limit, plan->throttle->burst_limit);
+      bucket(ThrottleLevel::kUsagePlan, plan_key, plan->throttle->rate_limit,
+             plan->throttle->burst_limit);
     }
   }
   const auto& settings = route.stage->method_settings;
   auto setting = settings.find(route.method_key);
   if (setting == settings.end()) setting = settings.find("*/*");
   if (setting != settings.end()) {
-    bucket("stage|" + route.api->id + "|" + route.stage->stage_name + "|" + route.method_key,
+    bucket(ThrottleLevel::kStageMethod,
+           "stage|" + route.api->id + "|" + route.stage->stage_name + "|" + route.method_key,
            setting->second.throttling_rate_limit, setting->second.throttling_burst_limit);
   }
-  levels.push_back(&account_bucket_);
+  levels.emplace_back(&account_bucket_, ThrottleLevel::kAccount);
   if (options_.refund_on_later_rejection) {
-    for (TokenBucket* level : levels) {
-      if (!level->has_token(now)) return false;
+    for (const auto& [bucket_at_level, level] : levels) {
+      if (!bucket_at_level->has_token(now)) return level;
     }
   }
-  for (TokenBucket* level : levels) {
-    if (!level->try_take(now)) return false;
+  for (const auto& [bucket_at_level, level] : levels) {
+    if (!bucket_at_level->try_take(now)) return level;
   }
-  return true;
+  return std::nullopt;
 }
 
 HttpResponse Gateway::gateway_error(GatewayResponseType type, std::string request_id) const {

@@ -148,6 +148,10 @@ core::Result<std::unique_ptr<EventSourceMapping>> EventSourceMapping::create(
         "AWS.SimpleQueueService.NonExistentQueue. SQS Error Message: The specified queue does "
         "not exist.");
   }
+  const bool fifo = arn.name.ends_with(".fifo");  // SQS enforces the suffix on FIFO queues
+  if (fifo && config.maximum_batching_window_in_seconds.value_or(0) > 0) {
+    return invalid_parameter("Batching window is not supported for FIFO queues");
+  }
   auto attrs = sqs.get_queue_attributes({url->queue_url, {"VisibilityTimeout"}});
   if (!attrs.is_ok()) return attrs.status();
   const std::int64_t visibility_s = std::stoll(attrs->attributes["VisibilityTimeout"]);
@@ -164,6 +168,7 @@ core::Result<std::unique_ptr<EventSourceMapping>> EventSourceMapping::create(
   esm->batch_size_ = config.batch_size.value_or(kBatchSizeDefault);
   esm->window_s_ = config.maximum_batching_window_in_seconds.value_or(0);
   esm->report_batch_item_failures_ = !config.function_response_types.empty();
+  esm->fifo_ = fifo;
   esm->visibility_timeout_us_ = visibility_s * core::kMicrosPerSecond;
   esm->pollers_initial_ =
       std::min(kPollersInitial, config.maximum_concurrency.value_or(kPollersMax));
@@ -314,6 +319,9 @@ void EventSourceMapping::on_result(const std::shared_ptr<Batch>& b, lambda::Invo
       return next_batch(b);
     }
     failed = std::move(*parsed);
+    if (fifo_ && options_.fifo_keep_rest_of_group) {
+      failed = with_rest_of_groups(b->messages, std::move(failed));
+    }
   }
   delete_succeeded(*b, failed);
   next_batch(b);
@@ -368,6 +376,21 @@ core::Result<std::set<std::string>> parse_batch_item_failures(
       return core::invalid_argument("batchItemFailures: " + text + " is not in the batch");
     }
     failed.insert(std::move(text));
+  }
+  return failed;
+}
+
+std::set<std::string> with_rest_of_groups(const std::vector<sqs::Message>& batch,
+                                          std::set<std::string> failed) {
+  std::set<std::string> failed_groups;
+  for (const sqs::Message& m : batch) {
+    const auto group = m.attributes.find("MessageGroupId");
+    if (group == m.attributes.end()) continue;
+    if (failed_groups.contains(group->second)) {
+      failed.insert(m.message_id);
+    } else if (failed.contains(m.message_id)) {
+      failed_groups.insert(group->second);
+    }
   }
   return failed;
 }

@@ -221,6 +221,64 @@ TEST(FastProxyEvent, MutatedEventsAreReadAlikeOrRefused) {
   EXPECT_GT(accepted, 100);  // the mutations also exercise the accepting side
 }
 
+TEST(FastProxyEvent, PathParametersAreReadAlikeOrRefused) {
+  // The gateway's templated routes fill pathParameters; the writer, the fast reader and the
+  // tree reader must agree on them as on every other map.
+  std::vector<core::ProxyEvent> events;
+  for (const std::string& text : sample_events()) {
+    core::ProxyEvent e;
+    if (core::read_proxy_event_fast(text, e)) events.push_back(std::move(e));
+  }
+  ASSERT_FALSE(events.empty());
+  const core::StringPairs values[] = {
+      {{"id", "7"}},
+      {{"proxy", "a/b/c.txt"}},
+      {{"id", "me"}, {"path", "x%2Fy/caf\xC3\xA9 \"q\""}},
+      {},
+  };
+  std::vector<std::string> texts;
+  for (const core::StringPairs& params : values) {
+    core::ProxyEvent e = events[texts.size() % events.size()];
+    e.resource = params.empty() ? "/players" : "/players/{" + params[0].first + "}";
+    e.path_parameters = params;
+    const std::string text = core::serialize(e);
+    EXPECT_EQ(text, json::serialize(core::to_json(e)));
+    ASSERT_TRUE(fast_proxy_event(text).has_value()) << text;
+    EXPECT_EQ(fast_proxy_event(text), slow_proxy_event(text));
+    EXPECT_EQ(fast_proxy_event(text), text);  // and reads back to the same bytes
+    texts.push_back(text);
+  }
+  const std::string edge[] = {
+      R"({"httpMethod":"GET","resource":"/p/{id}","pathParameters":{"id":"1","id":"2"}})",
+      R"({"httpMethod":"GET","resource":"/p/{id}","pathParameters":{"id":7}})",
+      R"({"httpMethod":"GET","resource":"/p/{id}","pathParameters":["7"]})",
+      R"({"httpMethod":"GET","resource":"/p/{id}","pathParameters":null})",
+      R"({"httpMethod":"GET","resource":"/p/{id}","pathParameters":{"id":"\u0037\/"}})",
+  };
+  for (const std::string& text : edge) {
+    auto fast = fast_proxy_event(text);
+    if (fast) {
+      EXPECT_EQ(fast, slow_proxy_event(text)) << text;
+    }
+  }
+  EXPECT_FALSE(fast_proxy_event(edge[0]).has_value());  // a repeated name goes to Boost.JSON
+  EXPECT_FALSE(slow_proxy_event(edge[1]).has_value());  // a number is refused by both
+  EXPECT_TRUE(fast_proxy_event(edge[4]).has_value());
+  constexpr std::uint64_t kSeed = 20261130;
+  Mutator m(kSeed);
+  int accepted = 0;
+  for (const std::string& text : texts) {
+    for (int i = 0; i < 1500; ++i) {
+      std::string mutated = m.mutate(text);
+      auto fast = fast_proxy_event(mutated);
+      if (!fast) continue;
+      ++accepted;
+      ASSERT_EQ(fast, slow_proxy_event(mutated)) << "seed " << kSeed << ", text: " << mutated;
+    }
+  }
+  EXPECT_GT(accepted, 50);
+}
+
 TEST(FastRegistrationPayload, ReadsBodiesAsTheTreeReaderDoes) {
   const std::string bodies[] = {
       R"({"player_first_name":"John","player_last_name":"Smith","team_name":"Panthers",)"

@@ -79,6 +79,42 @@ TEST(SqsBatch, QueuedWebhookRoundTripsThroughTheConsumer) {
   EXPECT_EQ(h.registrations.inbound().begin()->second.received_at_us, kStartUs);
 }
 
+core::SqsRecord fifo_record(std::string id, std::string body, std::string group) {
+  core::SqsRecord r = record(std::move(id), std::move(body));
+  r.event_source_arn = "arn:aws:sqs:eu-west-2:123456789012:webhook-queue.fifo";
+  r.attributes.emplace_back("MessageGroupId", std::move(group));
+  return r;
+}
+
+TEST(SqsBatch, FifoFailureListsTheRestOfItsGroupUnprocessed) {
+  HandlerHarness h;
+  core::SqsEvent e{{fifo_record("a1", message("SA1"), "A"), fifo_record("b1", message("SB1"), "B"),
+                    fifo_record("a2", "not json", "A"), fifo_record("b2", message("SB2"), "B"),
+                    fifo_record("a3", message("SA3"), "A"),
+                    fifo_record("a4", message("SA4"), "A")}};
+  json::object out = run(h, e);
+  EXPECT_EQ(json::serialize(out),
+            R"({"batchItemFailures":[{"itemIdentifier":"a2"},{"itemIdentifier":"a3"},)"
+            R"({"itemIdentifier":"a4"}]})");
+  // a1, b1 and b2 were applied; a3 and a4 wait for a2's retry.
+  EXPECT_EQ(h.registrations.inbound().size(), 3u);
+  EXPECT_EQ(h.idempotency.size(), 3u);
+  EXPECT_NE(h.sink->all().find("record held back behind a failed one of its message group"),
+            std::string::npos);
+}
+
+TEST(SqsBatch, StandardQueueRecordsFailAloneEvenWithAGroupId) {
+  // A MessageGroupId on a standard queue (fair queues) promises no order: nothing is held back.
+  HandlerHarness h;
+  core::SqsRecord a1 = record("a1", "not json");
+  a1.attributes.emplace_back("MessageGroupId", "A");
+  core::SqsRecord a2 = record("a2", message("SA2"));
+  a2.attributes.emplace_back("MessageGroupId", "A");
+  json::object out = run(h, {{a1, a2}});
+  EXPECT_EQ(json::serialize(out), R"({"batchItemFailures":[{"itemIdentifier":"a1"}]})");
+  EXPECT_EQ(h.registrations.inbound().size(), 1u);
+}
+
 TEST(SqsBatch, RecordWithoutMessageIdIsAnEventError) {
   HandlerHarness h;
   auto out = h.handler().invoke(R"({"Records":[{"body":"x"}]})");

@@ -25,9 +25,9 @@ class EsmHandler : public EsmFixture {
                                                       {"To", "whatsapp:+14155238886"},
                                                       {"Body", "yes"}});
   }
-  void start_consumer() {
+  void start_consumer(const std::string& queue = "q") {
     create_function(function(), &handler_code_);
-    auto c = mapping();
+    auto c = mapping(queue);
     c.function_response_types = {"ReportBatchItemFailures"};
     start(c);
   }
@@ -84,6 +84,35 @@ TEST_F(EsmHandler, APoisonRecordAloneIsRetriedAndEndsInTheDlq) {
   EXPECT_EQ(esm_->metrics().failures, 3);  // the poison record, once per receive
   EXPECT_EQ(depth(url), 0);
   EXPECT_EQ(depth(dlq), 1);
+}
+
+TEST_F(EsmHandler, OnAFifoQueueAPoisonRecordHoldsItsGroupAndTakesItToTheDlq) {
+  // The handler lists the rest of a failed group, so SA3 never overtakes the poison record: it
+  // is received with it each time and shares its fate; group B is not held.
+  std::string dlq = create("dlq.fifo", {{"FifoQueue", "true"}});
+  std::string url =
+      create("q.fifo", {{"FifoQueue", "true"},
+                        {"ContentBasedDeduplication", "true"},
+                        {"VisibilityTimeout", "30"},
+                        {"RedrivePolicy", R"({"deadLetterTargetArn":)"
+                                          R"("arn:aws:sqs:us-east-1:000000000000:dlq.fifo",)"
+                                          R"("maxReceiveCount":2})"}});
+  send(url, inbound("SA1"), "A");
+  send(url, "not json", "A");
+  send(url, inbound("SA3"), "A");
+  send(url, inbound("SB1"), "B");
+  start_consumer("q.fifo");
+  executor_.advance(kSecond);
+  EXPECT_EQ(registrations_.inbound().size(), 2u);  // SA1 and SB1
+  send(url, inbound("SB2"), "B");
+  executor_.advance(kSecond);
+  EXPECT_EQ(registrations_.inbound().size(), 3u);  // B goes on while A waits
+  executor_.advance(120 * kSecond);
+  EXPECT_EQ(registrations_.inbound().size(), 3u);
+  EXPECT_EQ(esm_->metrics().records, 7);   // [SA1 poison SA3 SB1], [SB2], [poison SA3]
+  EXPECT_EQ(esm_->metrics().failures, 4);  // poison and SA3, twice
+  EXPECT_EQ(depth(url), 0);
+  EXPECT_EQ(depth(dlq), 2);
 }
 
 }  // namespace

@@ -152,6 +152,8 @@ class Stack {
   std::unique_ptr<sqs::SqsService> sqs_;
   std::string queue_url_;
 
+  const apigw::GatewayCounters& gateway_counters() const { return gateway_.counters(); }
+
  private:
   static lambda::LambdaOptions lambda_options(const StackSettings& s) {
     lambda::LambdaOptions o;
@@ -222,6 +224,11 @@ TEST(Stack, TwentyWebhooksWithoutTheQueueOnANewAccountAreThrottled) {
   }
   EXPECT_EQ(stack.registrations_.inbound().size(), 10u);  // the throttled ten are lost
   EXPECT_EQ(stack.lambda_.metrics(kFunction)->throttles, 10);
+  // The gateway's counters tell the same story: ten Lambda-refused invokes, answered 500.
+  const apigw::GatewayCounters& counters = stack.gateway_counters();
+  EXPECT_EQ(counters.integration_failures, 10);
+  EXPECT_EQ(counters.responses_by_route.at("POST /webhook"),
+            (std::map<int, std::int64_t>{{200, 10}, {500, 10}}));
 }
 
 // The same twenty with the queue: enqueueing takes 20 ms, so each webhook finds a free slot and
