@@ -17,7 +17,11 @@ ClientSpec read_client(const boost::json::value& v, const std::string& path, Cli
   if (auto t = in.opt_duration("timeout", core::kMicrosPerMilli, kDay)) client.timeout_us = t;
   if (const auto* r = in.find("retry")) {
     ObjectIn retry(*r, in.child("retry"));
-    client.retry.max_attempts = retry.opt_integer("max_attempts", 1, 20).value_or(3);
+    // A retry section means retrying: 3 attempts (the SDK's default) unless the fixture-wide
+    // client already set a number, which a generator's own section keeps.
+    client.retry.max_attempts =
+        retry.opt_integer("max_attempts", 1, 20)
+            .value_or(client.retry.max_attempts > 1 ? client.retry.max_attempts : 3);
     client.retry.base_delay_us =
         retry.opt_duration("base_delay", 1, kDay).value_or(client.retry.base_delay_us);
     client.retry.max_backoff_us =
@@ -52,6 +56,24 @@ boost::json::object default_template() {
           {"subscription_fee_amount", "27.50"}};
 }
 
+// Only ${i} and ${i:N} (N of one or two digits) are placeholders; anything else that starts
+// with "${" is refused, naming where, rather than sent as literal text by surprise.
+void check_placeholders(std::string_view text, const std::string& path) {
+  for (auto at = text.find("${"); at != std::string_view::npos; at = text.find("${", at + 2)) {
+    auto rest = text.substr(at);
+    auto close = rest.find('}');
+    std::string_view inner = close == std::string_view::npos ? rest : rest.substr(2, close - 2);
+    bool ok = inner == "i";
+    if (inner.size() >= 3 && inner.size() <= 4 && inner.starts_with("i:")) {
+      ok = std::all_of(inner.begin() + 2, inner.end(), [](char c) { return c >= '0' && c <= '9'; });
+    }
+    if (!ok || close == std::string_view::npos) {
+      throw JsonInError(path, "unknown placeholder at \"" + std::string(rest.substr(0, 12)) +
+                                  "\"; use ${i} or ${i:N}");
+    }
+  }
+}
+
 void read_request_shape(ObjectIn& in, const StackSpec& stack, TrafficSpec& t) {
   if (auto key = in.opt_str("api_key")) {
     bool known = std::any_of(stack.api_keys.begin(), stack.api_keys.end(),
@@ -65,9 +87,15 @@ void read_request_shape(ObjectIn& in, const StackSpec& stack, TrafficSpec& t) {
     ObjectIn fields(*tpl, in.child("template"));
     fields.take_all();
     t.body_template = fields.raw();
+    for (const auto& kv : t.body_template) {
+      if (kv.value().is_string())
+        check_placeholders(kv.value().get_string(), fields.child(kv.key()));
+    }
   }
   if (auto from = in.opt_str("from")) t.from = *from;
   if (auto body = in.opt_str("body")) t.body = *body;
+  check_placeholders(t.from, in.child("from"));
+  check_placeholders(t.body, in.child("body"));
   t.sign = in.opt_bool("sign").value_or(true);
   t.first_index = in.opt_integer("first_index", 0, 1'000'000'000).value_or(0);
 }
@@ -138,6 +166,7 @@ TrafficSpec read_traffic(const boost::json::value& v, const std::string& path,
     t.count = in.integer("count", 1, kGeneratorRequestsMax);
     t.spacing_us = in.opt_duration("spacing", 0, kDay).value_or(0);
     t.body = in.str("body");
+    check_placeholders(t.body, in.child("body"));
     t.first_index = in.opt_integer("first_index", 0, 1'000'000'000).value_or(0);
   } else if (type == "replies") {
     t.kind = TrafficSpec::Kind::kReplies;
@@ -247,6 +276,21 @@ bool known_figure(const std::vector<std::string>& keys, const Fixture& fixture) 
   }
   if (top == "registrations") {
     return n == 2 && (keys[1] == "pending" || keys[1] == "replied" || keys[1] == "total");
+  }
+  if (top == "gateway") {
+    static const std::set<std::string> kGateway = {"requests",
+                                                   "missing_authentication_token",
+                                                   "invalid_api_key",
+                                                   "quota_exceeded",
+                                                   "request_too_large",
+                                                   "function_errors",
+                                                   "malformed_responses",
+                                                   "integration_failures",
+                                                   "integration_timeouts"};
+    if (n == 3 && keys[1] == "throttled") {
+      return keys[2] == "usage_plan" || keys[2] == "stage_method" || keys[2] == "account";
+    }
+    return n == 2 && kGateway.contains(keys[1]);
   }
   if (top == "lambda") {
     static const std::set<std::string> kLambda = {"invocations", "throttles",   "errors",

@@ -170,6 +170,20 @@ void Run::finish() {
   r["routes"] = std::move(routes);
   r["in_flight_at_end"] = stats.in_flight;
 
+  const auto& g = stack_->gateway().counters();
+  boost::json::object throttled;
+  for (const auto& [level, n] : g.throttled) throttled[fakes::apigw::to_string(level)] = n;
+  r["gateway"] = {{"requests", g.requests},
+                  {"missing_authentication_token", g.missing_authentication_token},
+                  {"invalid_api_key", g.invalid_api_key},
+                  {"throttled", std::move(throttled)},
+                  {"quota_exceeded", g.quota_exceeded},
+                  {"request_too_large", g.request_too_large},
+                  {"function_errors", g.function_errors},
+                  {"malformed_responses", g.malformed_responses},
+                  {"integration_failures", g.integration_failures},
+                  {"integration_timeouts", g.integration_timeouts}};
+
   const auto& m = stack_->lambda_metrics();
   boost::json::object lambda;
   lambda["invocations"] = m.invocations;

@@ -327,5 +327,32 @@ TEST(FixtureLoader, ErrorsOnlyTheFakesDetectComeOutOfReplayWithThePath) {
       "(replayed)");
 }
 
+TEST(FixtureLoader, UnknownPlaceholdersAreRefusedWhereTheyAre) {
+  EXPECT_EQ(error_of(with("/traffic/0", "template", json::object{{"team_name", "T${j}"}})),
+            "$.traffic[0].template.team_name: unknown placeholder at \"${j}\"; use ${i} or "
+            "${i:N}");
+  EXPECT_EQ(error_of(with("/traffic/0", "body", "x ${i:-1}")),
+            "$.traffic[0].body: unknown placeholder at \"${i:-1}\"; use ${i} or ${i:N}");
+  EXPECT_EQ(error_of(with("/traffic/0", "from", "whatsapp:+44${i")),
+            "$.traffic[0].from: unknown placeholder at \"${i\"; use ${i} or ${i:N}");
+  EXPECT_EQ(error_of(with("/traffic/0", "from", "whatsapp:+447700${i:6}")), "(accepted)");
+}
+
+TEST(FixtureLoader, AGeneratorsRetrySectionKeepsTheFixturesMaxAttempts) {
+  std::string text = edited([](json::value& v) {
+    v.as_object()["client"] = json::object{{"retry", json::object{{"max_attempts", 5}}}};
+    v.at_pointer("/traffic/0").as_object()["client"] =
+        json::object{{"retry", json::object{{"base_delay", "10ms"}}}};
+  });
+  auto f = parse_fixture(text);
+  ASSERT_TRUE(f.is_ok()) << f.status().message();
+  EXPECT_EQ(f->traffic[0].client.retry.max_attempts, 5);
+  EXPECT_EQ(f->traffic[0].client.retry.base_delay_us, 10'000);
+  std::string alone = with("/traffic/0", "client", json::object{{"retry", json::object{}}});
+  auto g = parse_fixture(alone);
+  ASSERT_TRUE(g.is_ok()) << g.status().message();
+  EXPECT_EQ(g->traffic[0].client.retry.max_attempts, 3);  // a retry section alone: the SDK's 3
+}
+
 }  // namespace
 }  // namespace twin::sim
