@@ -132,8 +132,9 @@ TEST_F(TwinReplay, AnUnusableFixtureOrCommandLineExits2) {
 }
 
 TEST_F(TwinReplay, SeedOptionChangesAStochasticRunAndIsReported) {
-  auto a = json::parse(run_twin("replay fixtures/scenarios/peak_day.json --json --seed 5").out);
-  auto b = json::parse(run_twin("replay fixtures/scenarios/peak_day.json --json --seed 6").out);
+  const std::string fixture = "replay fixtures/scenarios/seed_webhook_concurrency_queued.json";
+  auto a = json::parse(run_twin(fixture + " --json --seed 5").out);
+  auto b = json::parse(run_twin(fixture + " --json --seed 6").out);
   EXPECT_EQ(a.at("seed").as_int64(), 5);
   EXPECT_NE(a.at("digest"), b.at("digest"));
 }
