@@ -354,8 +354,11 @@ Fixture read_fixture(const boost::json::value& v) {
   f.duration_us = in.duration("duration", core::kMicrosPerMilli, kFixtureDurationMax);
   f.event_bound = static_cast<std::uint64_t>(
       in.opt_integer("event_bound", 1, INT64_MAX).value_or(kEventBoundDefault));
-  f.sample_interval_us = in.opt_duration("sample_interval", core::kMicrosPerMilli, kDay)
-                             .value_or(f.sample_interval_us);
+  // Each sample reads every queue's depth from SQLite; 10,000 samples draw any chart, and
+  // more only slow a long run down (a day sampled each second spent half its time there).
+  f.sample_interval_us =
+      in.opt_duration("sample_interval", core::kMicrosPerMilli, kDay)
+          .value_or(std::max(core::kMicrosPerSecond, f.duration_us / kSamplesDefault));
   read_stack(in.need("stack"), in.child("stack"), f.stack);
   if (const auto* c = in.find("client")) f.client = read_client(*c, in.child("client"), f.client);
   const auto* traffic = in.opt_array("traffic");

@@ -35,6 +35,7 @@ namespace twin::sim {
 inline constexpr core::DurationUs kFixtureDurationMax = 7 * 24 * core::kMicrosPerHour;
 inline constexpr std::int64_t kGeneratorRequestsMax = 1'000'000;
 inline constexpr std::uint64_t kEventBoundDefault = 50'000'000;
+inline constexpr std::int64_t kSamplesDefault = 10'000;  // samples per run unless set
 // 2026-01-01T00:00:00Z: where virtual time starts unless the fixture says otherwise.
 inline constexpr core::TimeUs kDefaultStartUs = 1'767'225'600'000'000;
 
@@ -173,7 +174,7 @@ struct Fixture {
   core::DurationUs duration_us = 0;
   core::TimeUs start_us = kDefaultStartUs;
   std::uint64_t event_bound = kEventBoundDefault;
-  core::DurationUs sample_interval_us = core::kMicrosPerSecond;
+  core::DurationUs sample_interval_us = core::kMicrosPerSecond;  // default: duration / 10,000
   StackSpec stack;
   ClientSpec client;  // the default of every generator
   std::vector<TrafficSpec> traffic;
