@@ -92,18 +92,18 @@ core::Result<std::string> FaultyFunctionCode::run(std::string_view event_json) {
       if (keep > 0 && keep < records) {
         auto& list = event.get_object()["Records"].get_array();
         list.erase(list.begin() + static_cast<std::ptrdiff_t>(keep), list.end());
-        (void)target_.run(boost::json::serialize(event));
+        (void)target_->run(boost::json::serialize(event));
       } else if (keep >= records) {
-        (void)target_.run(event_json);
+        (void)target_->run(event_json);
       }
       return core::Status(core::StatusCode::kInternal,
                           "Runtime exited after " + std::to_string(keep) + " records",
                           "Runtime.ExitError");
     }
-    return target_.run(event_json);
+    return target_->run(event_json);
   }
   trace_.begin("lambda.run").field("route", route).end();
-  return target_.run(event_json);
+  return target_->run(event_json);
 }
 
 core::Result<std::string> FaultyQueue::send(std::string_view body) {

@@ -61,11 +61,13 @@ std::string route_of_event(std::string_view event_json);
 class FaultyFunctionCode : public fakes::lambda::FunctionCode {
  public:
   FaultyFunctionCode(fakes::lambda::FunctionCode& target, FaultPoints& faults, Trace& trace)
-      : target_(target), faults_(faults), trace_(trace) {}
+      : target_(&target), faults_(faults), trace_(trace) {}
   core::Result<std::string> run(std::string_view event_json) override;
+  // The code behind the faults (the server swaps in a handler with a new API key).
+  void set_target(fakes::lambda::FunctionCode& target) { target_ = &target; }
 
  private:
-  fakes::lambda::FunctionCode& target_;
+  fakes::lambda::FunctionCode* target_;
   FaultPoints& faults_;
   Trace& trace_;
 };

@@ -117,8 +117,11 @@ RecordedRequest read_recorded(const boost::json::value& v, const std::string& pa
     }
   }
   r.body = in.opt_str("body");
-  if (auto status = in.opt_integer("status", 100, 599))
+  if (auto status = in.opt_integer("status", 100, 599)) {
     r.recorded_status = static_cast<int>(*status);
+  }
+  r.api_key = in.opt_str("api_key");
+  r.sign = in.opt_bool("sign").value_or(false);
   in.done();
   return r;
 }
@@ -181,6 +184,15 @@ TrafficSpec read_traffic(const boost::json::value& v, const std::string& path,
     if (requests == nullptr) throw JsonInError(in.child("requests"), "required");
     for (std::size_t i = 0; i < requests->size(); ++i) {
       t.requests.push_back(read_recorded((*requests)[i], index_path(in.child("requests"), i)));
+      const auto& r = t.requests.back();
+      auto at = index_path(in.child("requests"), i);
+      if (r.api_key && std::none_of(fixture.stack.api_keys.begin(), fixture.stack.api_keys.end(),
+                                    [&](const ApiKeySpec& k) { return k.name == *r.api_key; })) {
+        throw JsonInError(at + ".api_key", "no API key named \"" + *r.api_key + "\"");
+      }
+      if (r.sign && !fixture.stack.twilio_auth_token) {
+        throw JsonInError(at + ".sign", "signing needs stack.twilio.auth_token");
+      }
       if (t.requests.back().at_us > fixture.duration_us) {
         throw JsonInError(index_path(in.child("requests"), i) + ".at", "after the run's duration");
       }

@@ -103,6 +103,11 @@ struct RecordedRequest {
   std::vector<std::pair<std::string, std::string>> headers;
   std::optional<std::string> body;
   std::optional<int> recorded_status;  // what the live server answered, when recorded
+  // Secrets are not recorded: the request carries the value of the stack's key `api_key` as
+  // x-api-key, and `sign` signs it again (X-Twilio-Signature) with the stack's Twilio token over
+  // the URL the handler rebuilds (https:// + Host + path, or the public base URL).
+  std::optional<std::string> api_key;
+  bool sign = false;
 };
 
 struct TrafficSpec {

@@ -21,16 +21,16 @@ core::Status at_path(const std::string& path, const core::Status& s) {
 }  // namespace
 
 SimStack::SimStack(const Fixture& fixture, std::uint64_t seed, core::Executor& executor,
-                   Trace& trace)
+                   Trace& trace, StackStorage storage)
     : spec_(fixture.stack),
       executor_(executor),
       trace_(trace),
       host_(spec_.rest_api_id + ".execute-api." + spec_.region + ".amazonaws.com"),
       ids_(seed),
-      rng_(seed) {
+      rng_(seed),
+      storage_(std::move(storage)) {
   faults_ =
       std::make_unique<FaultPoints>(fixture.faults, rng_, executor_, fixture.start_us, trace_);
-  counted_ = std::make_unique<CountingRegistrationStore>(registrations_);
   fakes::twilio::MessageSinkOptions sink_options;
   sink_options.rate_limit_mps = spec_.twilio_rate_limit_mps;
   sink_options.burst_limit = spec_.twilio_burst_limit;
@@ -52,8 +52,10 @@ SimStack::SimStack(const Fixture& fixture, std::uint64_t seed, core::Executor& e
 SimStack::~SimStack() = default;
 
 core::Result<std::unique_ptr<SimStack>> SimStack::build(const Fixture& fixture, std::uint64_t seed,
-                                                        core::Executor& executor, Trace& trace) {
-  std::unique_ptr<SimStack> stack(new SimStack(fixture, seed, executor, trace));
+                                                        core::Executor& executor, Trace& trace,
+                                                        const StackStorage& storage) {
+  std::unique_ptr<SimStack> stack(new SimStack(fixture, seed, executor, trace, storage));
+  if (auto s = stack->open_stores(); !s.is_ok()) return s;
   if (auto s = stack->build_queues(); !s.is_ok()) return s;
   if (auto s = stack->build_function(); !s.is_ok()) return s;
   if (auto s = stack->build_gateway(); !s.is_ok()) return s;
@@ -61,9 +63,28 @@ core::Result<std::unique_ptr<SimStack>> SimStack::build(const Fixture& fixture, 
   return stack;
 }
 
+core::Status SimStack::open_stores() {
+  if (!storage_.data_dir) {
+    counted_ = std::make_unique<CountingRegistrationStore>(registrations_);
+    return core::Status::ok();
+  }
+  fakes::DatabaseOptions db;
+  db.path = *storage_.data_dir + "/stores.db";
+  auto registrations = fakes::SqliteRegistrationStore::open(db);
+  if (!registrations.is_ok()) return registrations.status();
+  auto idempotency = fakes::SqliteIdempotencyStore::open(db);
+  if (!idempotency.is_ok()) return idempotency.status();
+  sqlite_registrations_ = std::move(*registrations);
+  sqlite_idempotency_ = std::move(*idempotency);
+  counted_ = std::make_unique<CountingRegistrationStore>(*sqlite_registrations_);
+  return core::Status::ok();
+}
+
 core::Status SimStack::build_queues() {
   fakes::sqs::SqsOptions options;
   options.region = spec_.region;
+  if (storage_.data_dir) options.database.path = *storage_.data_dir + "/sqs.db";
+  if (storage_.sqs_endpoint) options.endpoint = *storage_.sqs_endpoint;
   auto opened = fakes::sqs::SqsService::open(options, executor_, ids_);
   if (!opened.is_ok()) return opened.status();
   sqs_ = std::move(*opened);
@@ -99,12 +120,7 @@ core::Status SimStack::build_function() {
   config.webhook_queue_enabled = spec_.webhook_queue.has_value();
   config.public_base_url = spec_.public_base_url;
   config.idempotency_ttl_us = spec_.idempotency_ttl_us;
-  handler_ = std::make_unique<core::Handler>(
-      config, core::Ports{executor_, ids_, *queue_, *counted_, idempotency_, *messenger_},
-      core::Log(core::make_json_logger("core", std::make_shared<spdlog::sinks::null_sink_st>()),
-                executor_));
-  handler_code_ = std::make_unique<lambda::HandlerFunctionCode>(*handler_);
-  code_ = std::make_unique<FaultyFunctionCode>(*handler_code_, *faults_, trace_);
+  build_handler(std::move(config));
 
   lambda::LambdaOptions options;
   options.region = spec_.region;
@@ -188,6 +204,32 @@ core::Status SimStack::build_mapping() {
   if (!created.is_ok()) return at_path("$.stack.eventSourceMapping", created.status());
   esm_ = std::move(*created);
   return core::Status::ok();
+}
+
+void SimStack::build_handler(core::Config config) {
+  config_ = std::move(config);
+  core::IdempotencyStore& idempotency =
+      sqlite_idempotency_ ? static_cast<core::IdempotencyStore&>(*sqlite_idempotency_)
+                          : idempotency_;
+  auto handler = std::make_unique<core::Handler>(
+      config_, core::Ports{executor_, ids_, *queue_, *counted_, idempotency, *messenger_},
+      core::Log(core::make_json_logger("core", std::make_shared<spdlog::sinks::null_sink_st>()),
+                executor_));
+  auto code = std::make_unique<lambda::HandlerFunctionCode>(*handler);
+  if (code_) {
+    code_->set_target(*code);
+  } else {
+    code_ = std::make_unique<FaultyFunctionCode>(*code, *faults_, trace_);
+  }
+  // Single-threaded and run to completion: no invocation holds the old handler now.
+  handler_code_ = std::move(code);
+  handler_ = std::move(handler);
+}
+
+void SimStack::set_handler_api_key(std::string value) {
+  core::Config config = config_;
+  config.api_key = std::move(value);
+  build_handler(std::move(config));
 }
 
 std::string SimStack::api_key_value(const std::string& name) const {

@@ -26,6 +26,7 @@
 #include "fakes/lambda/function_code.h"
 #include "fakes/lambda/lambda_service.h"
 #include "fakes/memory/memory_ports.h"
+#include "fakes/sqlite/sqlite_stores.h"
 #include "fakes/sqs/sqs_queue_port.h"
 #include "fakes/sqs/sqs_service.h"
 #include "fakes/twilio/message_sink.h"
@@ -35,10 +36,19 @@
 
 namespace twin::sim {
 
+// Where the stack keeps its state. Replays keep everything in memory; `twin serve --data-dir`
+// keeps the SQS fake's queues and messages (sqs.db) and the handler's registrations and
+// idempotency records (stores.db) in SQLite files there, so they survive a restart.
+struct StackStorage {
+  std::optional<std::string> data_dir;
+  std::optional<std::string> sqs_endpoint;  // the base of queue URLs (the live server's URL)
+};
+
 class SimStack {
  public:
   static core::Result<std::unique_ptr<SimStack>> build(const Fixture& fixture, std::uint64_t seed,
-                                                       core::Executor& executor, Trace& trace);
+                                                       core::Executor& executor, Trace& trace,
+                                                       const StackStorage& storage = {});
   ~SimStack();
   SimStack(const SimStack&) = delete;
   SimStack& operator=(const SimStack&) = delete;
@@ -56,7 +66,14 @@ class SimStack {
     on_invitation_ = std::move(fn);
   }
 
+  // The registrations of a replay (memory storage).
   const fakes::MemoryRegistrationStore& registrations() const { return registrations_; }
+  // The SQLite store when the stack has a data directory, else nullptr.
+  fakes::SqliteRegistrationStore* sqlite_registrations() { return sqlite_registrations_.get(); }
+  fakes::sqs::SqsService& sqs() { return *sqs_; }
+  // Rebuilds the handler with `value` as the API key it accepts (a key created through the
+  // management API); the next invocation runs the new one.
+  void set_handler_api_key(std::string value);
   const CountingRegistrationStore& counted() const { return *counted_; }
   const fakes::twilio::MessageSink& sink() const { return *sink_; }
   const fakes::lambda::FunctionMetrics& lambda_metrics() const;
@@ -71,7 +88,10 @@ class SimStack {
   std::int64_t queue_depth(const std::string& queue_name);
 
  private:
-  SimStack(const Fixture& fixture, std::uint64_t seed, core::Executor& executor, Trace& trace);
+  SimStack(const Fixture& fixture, std::uint64_t seed, core::Executor& executor, Trace& trace,
+           StackStorage storage);
+  core::Status open_stores();
+  void build_handler(core::Config config);
   core::Status build_queues();
   core::Status build_function();
   core::Status build_gateway();
@@ -84,9 +104,13 @@ class SimStack {
   fakes::SeededIdSource ids_;
   fakes::rng::Rng rng_;
   std::unique_ptr<FaultPoints> faults_;
+  StackStorage storage_;
   fakes::MemoryRegistrationStore registrations_;
+  std::unique_ptr<fakes::SqliteRegistrationStore> sqlite_registrations_;
   std::unique_ptr<CountingRegistrationStore> counted_;
   fakes::MemoryIdempotencyStore idempotency_;
+  std::unique_ptr<fakes::SqliteIdempotencyStore> sqlite_idempotency_;
+  core::Config config_;
   std::unique_ptr<fakes::twilio::MessageSink> sink_;
   std::unique_ptr<FaultyMessenger> messenger_;
   std::function<void(const core::Invitation&)> on_invitation_;

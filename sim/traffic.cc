@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/encoding.h"
+#include "core/twilio.h"
 #include "fakes/twilio/webhook_builder.h"
 
 namespace twin::sim {
@@ -29,6 +30,13 @@ core::DurationUs draw_model(fakes::rng::Rng& rng, const fakes::lambda::DurationM
       return std::llround(rng.log_normal(std::log(static_cast<double>(m.median_us)), m.sigma));
   }
   return 0;
+}
+
+bool http_name_equals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
 }
 
 std::string hex32(fakes::rng::Rng& rng) {
@@ -278,6 +286,23 @@ std::shared_ptr<Traffic::Call> Traffic::recorded_call(Generator& g, const Record
   r.query_string = rec.query_string;
   r.headers = rec.headers;
   r.body = rec.body;
+  if (rec.api_key) r.headers.emplace_back("x-api-key", stack_.api_key_value(*rec.api_key));
+  if (rec.sign) {
+    std::string host = stack_.host();
+    for (const auto& [name, value] : r.headers) {
+      if (http_name_equals(name, "Host")) host = value;
+    }
+    auto slash = rec.path.find('/', 1);
+    const std::string url = stack_.spec().public_base_url
+                                ? *stack_.spec().public_base_url +
+                                      (slash == std::string::npos ? "" : rec.path.substr(slash))
+                                : "https://" + host + rec.path;
+    std::string error;
+    auto fields = core::parse_form(rec.body.value_or(""), &error);
+    r.headers.emplace_back("X-Twilio-Signature",
+                           core::twilio_signature(*stack_.spec().twilio_auth_token, url,
+                                                  fields.value_or(std::vector<core::FormField>{})));
+  }
   call->recorded_status = rec.recorded_status;
   ++g.sent;
   return call;

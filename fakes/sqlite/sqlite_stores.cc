@@ -101,6 +101,27 @@ core::Result<std::optional<core::Registration>> SqliteRegistrationStore::find_by
   return out;
 }
 
+core::Result<std::vector<core::Registration>> SqliteRegistrationStore::list(std::int64_t offset,
+                                                                            std::int64_t limit) {
+  static const std::string kSql = "SELECT " + std::string(kRegistrationColumns) +
+                                  " FROM registrations ORDER BY seq LIMIT ?2 OFFSET ?1";
+  auto sel = db_->prepare(kSql);
+  if (!sel.is_ok()) return sel.status();
+  (*sel)->bind(1, offset).bind(2, limit);
+  std::vector<core::Registration> out;
+  while (true) {
+    auto row = (*sel)->step();
+    if (!row.is_ok()) {
+      (*sel)->reset();
+      return row.status();
+    }
+    if (!*row) break;
+    out.push_back(read_registration(**sel));
+  }
+  (*sel)->reset();
+  return out;
+}
+
 core::Status SqliteRegistrationStore::insert(const core::Registration& registration) {
   static const std::string kSql = "INSERT INTO registrations(" + std::string(kRegistrationColumns) +
                                   ", seq) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "

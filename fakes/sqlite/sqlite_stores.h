@@ -28,6 +28,9 @@ class SqliteRegistrationStore : public core::RegistrationStore {
                                  core::TimeUs now) override;
   core::Status record_inbound(const core::InboundMessage& message) override;
 
+  // Registrations in insertion order, at most `limit` from the `offset`-th (`twin serve`'s
+  // read-only peek).
+  core::Result<std::vector<core::Registration>> list(std::int64_t offset, std::int64_t limit);
   // The inbound message with this sid, if stored (for tests and reports).
   core::Result<std::optional<core::InboundMessage>> find_inbound(std::string_view message_sid);
 
