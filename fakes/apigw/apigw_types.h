@@ -4,7 +4,8 @@
 //
 // Conventions: optional inputs are std::optional so "absent" and "zero" stay apart (a throttle
 // of 0 is a real setting); maps are std::map, so every output is in key order. Throttle rates
-// are doubles as in AWS's API (rateLimit); bursts and quotas are integers.
+// are doubles as in AWS's API (rateLimit); bursts and quotas are integers. The model and the
+// responses compare equal member by member (tests, the round trip of the persisted state).
 //
 // Values only; no threading concerns.
 #pragma once
@@ -38,6 +39,8 @@ inline constexpr core::DurationUs kIntegrationTimeoutDefault = 29 * core::kMicro
 struct ThrottleSettings {
   std::optional<double> rate_limit;         // rateLimit, requests per second
   std::optional<std::int64_t> burst_limit;  // burstLimit, tokens
+
+  friend bool operator==(const ThrottleSettings&, const ThrottleSettings&) = default;
 };
 
 enum class QuotaPeriod { kDay, kWeek, kMonth };
@@ -47,18 +50,24 @@ struct QuotaSettings {
   std::int64_t limit = 0;
   std::int64_t offset = 0;
   QuotaPeriod period = QuotaPeriod::kDay;
+
+  friend bool operator==(const QuotaSettings&, const QuotaSettings&) = default;
 };
 
 struct Method {
   std::string http_method;  // "POST"
   bool api_key_required = false;
   std::string function_name;  // the Lambda proxy integration's target
+
+  friend bool operator==(const Method&, const Method&) = default;
 };
 
 struct Resource {
   std::string id;
   std::string path;                       // "/trigger"; the root is "/"
   std::map<std::string, Method> methods;  // by HTTP method
+
+  friend bool operator==(const Resource&, const Resource&) = default;
 };
 
 // A stage's method settings: the key is "*/*" (Default Method Throttling) or
@@ -66,6 +75,8 @@ struct Resource {
 struct MethodSetting {
   std::optional<double> throttling_rate_limit;
   std::optional<std::int64_t> throttling_burst_limit;
+
+  friend bool operator==(const MethodSetting&, const MethodSetting&) = default;
 };
 
 struct Stage {
@@ -73,6 +84,8 @@ struct Stage {
   std::string deployment_id;
   std::map<std::string, MethodSetting> method_settings;
   std::map<std::string, std::string> variables;  // stageVariables
+
+  friend bool operator==(const Stage&, const Stage&) = default;
 };
 
 struct RestApi {
@@ -80,6 +93,8 @@ struct RestApi {
   std::string name;
   std::vector<Resource> resources;
   std::map<std::string, Stage> stages;  // by stage name
+
+  friend bool operator==(const RestApi&, const RestApi&) = default;
 };
 
 struct ApiKey {
@@ -93,12 +108,16 @@ struct ApiKey {
   core::TimeUs last_updated_date = 0;
   std::vector<std::string> stage_keys;
   std::map<std::string, std::string> tags;
+
+  friend bool operator==(const ApiKey&, const ApiKey&) = default;
 };
 
 struct ApiStage {
   std::string api_id;
   std::string stage;
   std::map<std::string, ThrottleSettings> throttle;  // "/trigger/POST" -> limits
+
+  friend bool operator==(const ApiStage&, const ApiStage&) = default;
 };
 
 struct UsagePlan {
@@ -110,6 +129,8 @@ struct UsagePlan {
   std::optional<QuotaSettings> quota;
   std::string product_code;
   std::map<std::string, std::string> tags;
+
+  friend bool operator==(const UsagePlan&, const UsagePlan&) = default;
 };
 
 struct UsagePlanKey {
@@ -117,6 +138,8 @@ struct UsagePlanKey {
   std::string type = "API_KEY";
   std::string value;
   std::string name;
+
+  friend bool operator==(const UsagePlanKey&, const UsagePlanKey&) = default;
 };
 
 // --- operations ---------------------------------------------------------------------------
@@ -141,6 +164,8 @@ struct GetApiKeysRequest {
 struct GetApiKeysResponse {
   std::vector<ApiKey> items;  // wire name "item"; value empty unless include_values
   std::optional<std::string> position;
+
+  friend bool operator==(const GetApiKeysResponse&, const GetApiKeysResponse&) = default;
 };
 
 struct GetApiKeyRequest {
@@ -165,6 +190,8 @@ struct GetUsagePlansRequest {
 struct GetUsagePlansResponse {
   std::vector<UsagePlan> items;
   std::optional<std::string> position;
+
+  friend bool operator==(const GetUsagePlansResponse&, const GetUsagePlansResponse&) = default;
 };
 
 // One JSON Patch-like operation as AWS's PatchOperation: op is add|remove|replace|move|copy|test.
@@ -175,8 +202,24 @@ struct PatchOperation {
   std::optional<std::string> from;
 };
 
+struct GetRestApisRequest {
+  std::optional<std::string> position;
+  std::optional<std::int64_t> limit;
+};
+struct GetRestApisResponse {
+  std::vector<RestApi> items;  // wire name "item"
+  std::optional<std::string> position;
+
+  friend bool operator==(const GetRestApisResponse&, const GetRestApisResponse&) = default;
+};
+
 struct UpdateUsagePlanRequest {
   std::string usage_plan_id;
+  std::vector<PatchOperation> patch_operations;
+};
+
+struct UpdateApiKeyRequest {
+  std::string api_key;  // the id
   std::vector<PatchOperation> patch_operations;
 };
 
@@ -195,6 +238,9 @@ struct GetUsagePlanKeysRequest {
 struct GetUsagePlanKeysResponse {
   std::vector<UsagePlanKey> items;
   std::optional<std::string> position;
+
+  friend bool operator==(const GetUsagePlanKeysResponse&,
+                         const GetUsagePlanKeysResponse&) = default;
 };
 
 struct GetUsageRequest {
@@ -209,6 +255,8 @@ struct GetUsageRequest {
 struct DailyUsage {
   std::int64_t used = 0;
   std::int64_t remaining = 0;
+
+  friend bool operator==(const DailyUsage&, const DailyUsage&) = default;
 };
 struct GetUsageResponse {
   std::string usage_plan_id;
@@ -216,6 +264,8 @@ struct GetUsageResponse {
   std::string end_date;
   std::map<std::string, std::vector<DailyUsage>> items;  // wire name "values", by key id
   std::optional<std::string> position;
+
+  friend bool operator==(const GetUsageResponse&, const GetUsageResponse&) = default;
 };
 
 }  // namespace twin::fakes::apigw

@@ -181,6 +181,17 @@ class Gateway {
   core::Result<GetUsageResponse> get_usage(const GetUsageRequest& request) const;
   // UpdateApiKey's common use: replace /enabled.
   core::Result<ApiKey> set_api_key_enabled(const std::string& api_key_id, bool enabled);
+  // UpdateApiKey: replace /enabled ("true"|"false"), /name, /description, /customerId; all
+  // operations or none. The answer carries no value, as AWS's.
+  core::Result<ApiKey> update_api_key(const UpdateApiKeyRequest& request);
+  // GetRestApis / GetRestApi / GetStages / GetStage over what put_rest_api stored.
+  core::Result<GetRestApisResponse> get_rest_apis(const GetRestApisRequest& request) const;
+  core::Result<RestApi> get_rest_api(const std::string& rest_api_id) const;
+  // Every stage of the API, by name; only those of `deployment_id` when it is given.
+  core::Result<std::vector<Stage>> get_stages(
+      const std::string& rest_api_id, const std::optional<std::string>& deployment_id) const;
+  core::Result<Stage> get_stage(const std::string& rest_api_id,
+                                const std::string& stage_name) const;
 
   // --- the execute-api endpoint ---
   // Runs `request` through the pipeline above and calls `respond` exactly once: before handle()

@@ -5,6 +5,7 @@
 
 #include "fakes/apigw/apigw_time.h"
 #include "fakes/apigw/gateway.h"
+#include "fakes/apigw/paging.h"
 
 namespace twin::fakes::apigw {
 namespace {
@@ -31,23 +32,6 @@ bool is_http_method(std::string_view verb) {
   constexpr std::string_view kMethods[] = {"GET",   "PUT",     "POST", "DELETE",
                                            "PATCH", "OPTIONS", "HEAD", "ANY"};
   return std::find(std::begin(kMethods), std::end(kMethods), verb) != std::end(kMethods);
-}
-
-template <typename Map, typename Out>
-core::Status page(const Map& items, const std::optional<std::string>& position,
-                  std::optional<std::int64_t> limit_in, Out& out, auto&& keep, auto&& emit) {
-  const std::int64_t limit = limit_in.value_or(kPageLimitDefault);
-  if (limit < 1 || limit > kPageLimitMax) return bad_request("limit must be between 1 and 500");
-  auto it = position ? items.lower_bound(*position) : items.begin();
-  for (; it != items.end(); ++it) {
-    if (!keep(it->second)) continue;
-    if (static_cast<std::int64_t>(out.items.size()) == limit) {
-      out.position = it->first;
-      break;
-    }
-    out.items.push_back(emit(it->second));
-  }
-  return core::Status::ok();
 }
 
 }  // namespace

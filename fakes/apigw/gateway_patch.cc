@@ -7,6 +7,7 @@
 //   remove  /apiStages/<apiId>:<stage>/throttle/<resourcePath>/<httpMethod>
 // The resource path may be written with '/' or JSON Pointer's "~1" ("throttle/~1pets/GET").
 // Anything else is a BadRequestException naming the path or value.
+// UpdateApiKey's: replace /enabled ("true"|"false") | /name | /description | /customerId.
 #include <charconv>
 #include <cmath>
 
@@ -182,6 +183,39 @@ core::Status Gateway::apply_patch(UsagePlan& plan, const PatchOperation& op) con
   if (path == "/apiStages") return patch_api_stages_list(plan, op);
   if (path.starts_with("/apiStages/")) return patch_api_stage(plan, path.substr(11), op);
   return invalid_path(op);
+}
+
+core::Result<ApiKey> Gateway::update_api_key(const UpdateApiKeyRequest& request) {
+  const auto it = api_keys_.find(request.api_key);
+  if (it == api_keys_.end()) return not_found_error("Invalid API Key identifier specified");
+  ApiKey key = it->second;  // changed on a copy, committed only if every operation is valid
+  for (const PatchOperation& op : request.patch_operations) {
+    const std::string value = op.value.value_or("");
+    if (op.op != "replace") {
+      return bad_request("Invalid patch operation '" + op.op + "' for " + op.path +
+                         ": UpdateApiKey supports replace only");
+    }
+    if (op.path == "/enabled") {
+      if (value != "true" && value != "false") {
+        return bad_request("Invalid value '" + value + "' for /enabled: must be true or false");
+      }
+      key.enabled = value == "true";
+    } else if (op.path == "/name") {
+      key.name = value;
+    } else if (op.path == "/description") {
+      key.description = value;
+    } else if (op.path == "/customerId") {
+      key.customer_id = value;
+    } else {
+      return bad_request("Invalid patch path '" + op.path +
+                         "' specified for op 'replace'. Must be one of: [/name, /description, "
+                         "/enabled, /customerId]");
+    }
+  }
+  key.last_updated_date = executor_.now();
+  it->second = key;
+  key.value.clear();  // UpdateApiKey does not return the value (reference 1.7)
+  return key;
 }
 
 }  // namespace twin::fakes::apigw

@@ -249,5 +249,57 @@ TEST_F(ApigwManagement, PutRestApiValidation) {
   EXPECT_AWS_ERROR(gateway_->put_rest_api(bad).status(), kConflict, 409);
 }
 
+TEST_F(ApigwManagement, UpdateApiKeyPatchOperations) {
+  executor_.advance(kSecond);
+  auto updated = gateway_->update_api_key({key_.id,
+                                           {{"replace", "/enabled", "false", {}},
+                                            {"replace", "/name", "renamed", {}},
+                                            {"replace", "/description", "d", {}},
+                                            {"replace", "/customerId", "c", {}}}});
+  ASSERT_TRUE(updated.is_ok()) << updated.status().to_string();
+  EXPECT_FALSE(updated->enabled);
+  EXPECT_EQ(updated->name, "renamed");
+  EXPECT_EQ(updated->description, "d");
+  EXPECT_EQ(updated->customer_id, "c");
+  EXPECT_TRUE(updated->value.empty());  // UpdateApiKey does not answer the value
+  EXPECT_EQ(updated->created_date, kStartUs);
+  EXPECT_EQ(updated->last_updated_date, kStartUs + kSecond);
+  EXPECT_EQ(status(trigger()), 403);  // disabled
+  // All or nothing: one bad operation leaves the key as it was.
+  const ApiKey before = *gateway_->get_api_key({key_.id, true});
+  auto update = [&](std::string op, std::string path, std::string value) {
+    return gateway_
+        ->update_api_key({key_.id, {{"replace", "/name", "x", {}}, {op, path, value, {}}}})
+        .status();
+  };
+  EXPECT_AWS_ERROR(update("replace", "/enabled", "yes"), kBadRequest, 400);
+  EXPECT_AWS_ERROR(update("replace", "/value", "abc"), kBadRequest, 400);
+  EXPECT_AWS_ERROR(update("add", "/stages", "abc123/prod"), kBadRequest, 400);
+  EXPECT_EQ(*gateway_->get_api_key({key_.id, true}), before);
+  EXPECT_AWS_ERROR(gateway_->update_api_key({"nope", {}}).status(), kNotFound, 404);
+}
+
+TEST_F(ApigwManagement, RestApisAndStages) {
+  auto apis = gateway_->get_rest_apis({});
+  ASSERT_TRUE(apis.is_ok());
+  ASSERT_EQ(apis->items.size(), 1u);
+  EXPECT_EQ(apis->items[0].id, kApiId);
+  EXPECT_EQ(*gateway_->get_rest_api(kApiId), apis->items[0]);
+  auto stages = gateway_->get_stages(kApiId, std::nullopt);
+  ASSERT_TRUE(stages.is_ok());
+  ASSERT_EQ(stages->size(), 2u);
+  EXPECT_EQ((*stages)[0].stage_name, "prod");
+  EXPECT_EQ(gateway_->get_stages(kApiId, std::string("dep2"))->size(), 1u);
+  EXPECT_EQ(gateway_->get_stage(kApiId, "test")->deployment_id, "dep2");
+  const core::Status missing_api = gateway_->get_rest_api("nope").status();
+  EXPECT_AWS_ERROR(missing_api, kNotFound, 404);
+  EXPECT_EQ(missing_api.message(), "Invalid API identifier specified 123456789012:nope");
+  EXPECT_AWS_ERROR(gateway_->get_stages("nope", std::nullopt).status(), kNotFound, 404);
+  EXPECT_AWS_ERROR(gateway_->get_stage(kApiId, "dev").status(), kNotFound, 404);
+  GetRestApisRequest bad_limit;
+  bad_limit.limit = 0;
+  EXPECT_AWS_ERROR(gateway_->get_rest_apis(bad_limit).status(), kBadRequest, 400);
+}
+
 }  // namespace
 }  // namespace twin::fakes::apigw
