@@ -73,6 +73,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <vector>
 
@@ -192,6 +193,21 @@ class Gateway {
       const std::string& rest_api_id, const std::optional<std::string>& deployment_id) const;
   core::Result<Stage> get_stage(const std::string& rest_api_id,
                                 const std::string& stage_name) const;
+
+  // --- persistence of the management state (`twin serve --data-dir`, gateway_state.cc) ---
+  // The state the management operations build, as one JSON document: API keys (ids, values,
+  // dates), usage plans (with the day each was created, which a quota's first period may
+  // need) and their keys, and the requests counted per (plan, key, UTC day), from which
+  // quotas and GetUsage are computed. Not in it: REST APIs, stages and the account throttle
+  // (the stack's, set up before an import) and token buckets (they start full after an
+  // import, as after UpdateUsagePlan). Deterministic: the same state gives the same text.
+  std::string export_management_state() const;
+  // Replaces this gateway's management state with `document`'s, keeping every id. All or
+  // nothing: a document that is not exactly what export_management_state() writes (a member
+  // missing, unknown or of the wrong type, a duplicate id or key value, a plan key naming no
+  // key, a plan naming an API stage this gateway lacks, a key in two plans of one stage)
+  // changes nothing and is an InvalidArgument naming the JSON path at fault.
+  core::Status import_management_state(std::string_view document);
 
   // --- the execute-api endpoint ---
   // Runs `request` through the pipeline above and calls `respond` exactly once: before handle()
