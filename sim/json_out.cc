@@ -9,7 +9,8 @@
 namespace twin::sim {
 namespace {
 
-void write(std::string& out, const boost::json::value& v, int indent, int depth) {
+void write(std::string& out, const boost::json::value& v, int indent, int depth,
+           WholeDoubles whole) {
   auto newline = [&](int level) {
     if (indent <= 0) return;
     out += '\n';
@@ -34,6 +35,7 @@ void write(std::string& out, const boost::json::value& v, int indent, int depth)
         out += "null";
       } else if (d == std::trunc(d) && std::fabs(d) < 1e15) {
         out += std::to_string(static_cast<long long>(d));
+        if (whole == WholeDoubles::kWithPoint) out += ".0";
       } else {
         out += fmt::format("{}", d);
       }
@@ -48,7 +50,7 @@ void write(std::string& out, const boost::json::value& v, int indent, int depth)
       for (std::size_t i = 0; i < a.size(); ++i) {
         if (i > 0) out += ',';
         newline(depth + 1);
-        write(out, a[i], indent, depth + 1);
+        write(out, a[i], indent, depth + 1, whole);
       }
       if (!a.empty()) newline(depth);
       out += ']';
@@ -64,7 +66,7 @@ void write(std::string& out, const boost::json::value& v, int indent, int depth)
         newline(depth + 1);
         core::append_json_string(out, kv.key());
         out += indent > 0 ? ": " : ":";
-        write(out, kv.value(), indent, depth + 1);
+        write(out, kv.value(), indent, depth + 1, whole);
       }
       if (!o.empty()) newline(depth);
       out += '}';
@@ -75,9 +77,9 @@ void write(std::string& out, const boost::json::value& v, int indent, int depth)
 
 }  // namespace
 
-std::string to_json(const boost::json::value& v, int indent) {
+std::string to_json(const boost::json::value& v, int indent, WholeDoubles whole) {
   std::string out;
-  write(out, v, indent, 0);
+  write(out, v, indent, 0, whole);
   return out;
 }
 
