@@ -23,14 +23,17 @@
 // Errors are rest-json's: the Status's HTTP status, `x-amzn-ErrorType: <Exception>` and
 // {"message": "..."}, so botocore raises client.exceptions.<Exception>.
 //
-// Choices where AWS or botocore leave room (each also in apigw_management.cc):
+// Choices where AWS or botocore leave room:
 // - Bodies are read strictly: a member the operation does not have, or one of the wrong type, is
 //   a BadRequestException naming it; CreateApiKey's deprecated stageKeys (non-empty) is "not
-//   supported by the twin". Unknown query parameters are ignored, as AWS does.
+//   supported by the twin". Unknown query parameters are ignored (botocore sends none); the name
+//   filters are ?name= (botocore's wire name for nameQuery).
 // - createdDate / lastUpdatedDate are whole epoch seconds (rest-json's default timestamp
 //   format, which botocore parses); a rateLimit keeps its point ("25.0") as AWS's does.
-// - GetStage's methodSettings keys drop the resource path's leading '/' ("trigger/POST"), the
-//   form AWS uses there; usage plans keep it ("/trigger/POST"), as AWS's do.
+// - GetStage's methodSettings keys drop the resource path's leading '/' ("trigger/POST"): the
+//   Terraform provider's docs say AWS's keys carry none (not confirmed against AWS). Usage plans
+//   keep it ("/trigger/POST"), as AWS's documented examples do.
+// - No x-amzn-RequestId header: the API holds no IdSource, and botocore does not need one.
 //
 // Ownership and threading: holds a reference to the Gateway, which must outlive it; runs on the
 // executor's thread like the Gateway; every call answers at once.
