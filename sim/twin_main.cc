@@ -3,6 +3,8 @@
 //   and prints the function's response, like `sam local invoke -e`. Exit 0 the event was handled
 //   (whatever its status code), 2 the event could not be read or the command line is wrong.
 // - `twin replay FIXTURE...` replays scenarios on virtual time (sim/replay_command.h).
+// - `twin serve` puts the same stack behind an HTTP server on a real clock
+//   (sim/http/serve_command.h).
 // Exit 70 is an internal error (a bug) in every command.
 #include <spdlog/sinks/stdout_sinks.h>
 
@@ -14,6 +16,7 @@
 #include "core/encoding.h"
 #include "core/handler.h"
 #include "fakes/memory/memory_ports.h"
+#include "sim/http/serve_command.h"
 #include "sim/replay_command.h"
 
 namespace {
@@ -122,6 +125,15 @@ int main(int argc, char** argv) {
   replay->add_option("--trace", replay_opt.trace_path, "Write the JSONL trace here");
   replay->add_option("--html", replay_opt.html_path, "Write the HTML report here");
   replay->add_flag("--json", replay_opt.json, "Print the JSON report instead of the summary");
+  twin::sim::http::ServeCommandOptions serve_opt;
+  std::string stack_path, data_dir, record_path;
+  CLI::App* serve = app.add_subcommand("serve", "Serve the stack over HTTP on a real clock");
+  serve->add_option("--host", serve_opt.host, "Address to bind")->capture_default_str();
+  serve->add_option("--port", serve_opt.port, "Port (0 picks a free one)")->capture_default_str();
+  serve->add_option("--stack", stack_path, "A fixture, or a fixture's stack section");
+  serve->add_option("--data-dir", data_dir, "Keep state in SQLite files here");
+  serve->add_option("--record", record_path, "Write the execute-api requests as a fixture");
+  serve->add_option("--seed", serve_opt.seed, "Seed of ids and model draws")->capture_default_str();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -132,6 +144,12 @@ int main(int argc, char** argv) {
     if (replay->parsed()) {
       if (seed_opt->count() > 0) replay_opt.seed = seed;
       return twin::sim::run_replay_command(replay_opt);
+    }
+    if (serve->parsed()) {
+      if (!stack_path.empty()) serve_opt.stack_path = stack_path;
+      if (!data_dir.empty()) serve_opt.data_dir = data_dir;
+      if (!record_path.empty()) serve_opt.record_path = record_path;
+      return twin::sim::http::run_serve_command(serve_opt);
     }
     if (!invoke->parsed()) return kExitUsage;
     return run_invoke(opt);

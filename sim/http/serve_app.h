@@ -71,7 +71,14 @@ class ServeApp {
   WireResponse twin_endpoint(const WireRequest& request);
   void record(const WireRequest& request, std::size_t index, int status);
   void after_management(const WireRequest& request, const WireResponse& response);
+  // --data-dir: the gateway's management state (keys, plans, usage) is saved after every
+  // successful management write and restored at start (apigw.json).
   void persist_gateway();
+  core::Status restore_gateway();
+  // The name of the API key with this value (the stack's or one created live), or "".
+  std::string key_name_of(std::string_view value) const;
+  // The stack as given, plus the keys and usage plans created through the management API.
+  boost::json::value recorded_stack() const;
 
   Fixture fixture_;
   ServeOptions options_;

@@ -13,8 +13,7 @@ using tcp = asio::ip::tcp;
 
 class Server::Session : public std::enable_shared_from_this<Server::Session> {
  public:
-  Session(tcp::socket socket, Server& server)
-      : stream_(std::move(socket)), server_(server) {}
+  Session(tcp::socket socket, Server& server) : stream_(std::move(socket)), server_(server) {}
 
   void start() { read(); }
 
@@ -31,10 +30,9 @@ class Server::Session : public std::enable_shared_from_this<Server::Session> {
     parser_->body_limit(server_.options_.body_bytes_max);
     parser_->header_limit(kRequestHeaderBytesMax);
     stream_.expires_after(server_.options_.read_timeout);
-    bhttp::async_read(stream_, buffer_, *parser_,
-                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                        self->on_read(ec);
-                      });
+    bhttp::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
   }
 
   void on_read(beast::error_code ec) {
@@ -42,12 +40,12 @@ class Server::Session : public std::enable_shared_from_this<Server::Session> {
       return close();
     }
     if (ec == bhttp::error::body_limit) {
-      return write_error(413, "request body over " +
-                                  std::to_string(server_.options_.body_bytes_max) + " bytes");
+      return write_error(
+          413, "request body over " + std::to_string(server_.options_.body_bytes_max) + " bytes");
     }
     if (ec == bhttp::error::header_limit) return write_error(431, "request headers too large");
     if (ec) {
-      if (ec.category() == bhttp::error::bad_target.category()) {
+      if (ec.category() == beast::error_code(bhttp::error::bad_target).category()) {
         return write_error(400, "malformed HTTP request: " + ec.message());
       }
       return close();  // the peer went away
@@ -140,22 +138,23 @@ core::Status Server::listen() {
   }
   tcp::endpoint endpoint(address, options_.port);
   auto fail = [&](const char* what) {
-    return core::Status(core::StatusCode::kUnavailable, std::string(what) + " " +
-                                                            options_.host + ":" +
-                                                            std::to_string(options_.port) +
+    return core::Status(core::StatusCode::kUnavailable, std::string(what) + " " + options_.host +
+                                                            ":" + std::to_string(options_.port) +
                                                             ": " + ec.message());
   };
   if (acceptor_.open(endpoint.protocol(), ec); ec) return fail("cannot open");
-  if (acceptor_.set_option(asio::socket_base::reuse_address(true), ec); ec) return fail("cannot set up");
+  if (acceptor_.set_option(asio::socket_base::reuse_address(true), ec); ec)
+    return fail("cannot set up");
   if (acceptor_.bind(endpoint, ec); ec) return fail("cannot bind");
-  if (acceptor_.listen(asio::socket_base::max_listen_connections, ec); ec) return fail("cannot listen on");
+  if (acceptor_.listen(asio::socket_base::max_listen_connections, ec); ec)
+    return fail("cannot listen on");
   port_ = acceptor_.local_endpoint().port();
   accept();
   return core::Status::ok();
 }
 
 void Server::accept() {
-  acceptor_.async_accept(asio::make_strand(io_), [this](beast::error_code ec, tcp::socket socket) {
+  acceptor_.async_accept([this](beast::error_code ec, tcp::socket socket) {
     if (stopping_ || ec == asio::error::operation_aborted) return;
     if (!ec) {
       socket.set_option(tcp::no_delay(true), ec);
