@@ -207,5 +207,97 @@ TEST_F(TwinServe, ARecordingReplaysToTheSameStatuses) {
   EXPECT_EQ(report.at("routes").at("POST /nowhere").at("status_counts").at("403").as_int64(), 1);
 }
 
+// The AWS CLI against --endpoint-url: the SQS round trip and the seed's provisioning commands,
+// after which the key they created is honoured by /prod/trigger.
+TEST_F(TwinServe, AwsCliSqsRoundTripAndTheSeedsApiGatewayProvisioning) {
+  if (!have("aws")) GTEST_SKIP() << "the AWS CLI is not installed";
+  ServeProcess server("");
+  ASSERT_TRUE(server.running()) << server.output();
+  const std::string aws =
+      "AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test "
+      "AWS_DEFAULT_REGION=us-east-1 aws --endpoint-url " +
+      server.url() + " --output text ";
+  auto queue = sh(aws + "sqs create-queue --queue-name cli-q --query QueueUrl");
+  ASSERT_EQ(queue.exit_code, 0) << queue.out;
+  std::string url = queue.out.substr(0, queue.out.find('\n'));
+  EXPECT_EQ(sh(aws + "sqs send-message --queue-url " + url + " --message-body hello-cli").exit_code,
+            0);
+  auto received = sh(aws + "sqs receive-message --queue-url " + url +
+                     " --query 'Messages[0].[Body,ReceiptHandle]'");
+  ASSERT_EQ(received.exit_code, 0) << received.out;
+  EXPECT_EQ(received.out.rfind("hello-cli\t", 0), 0u) << received.out;
+  std::string handle = received.out.substr(received.out.find('\t') + 1);
+  handle = handle.substr(0, handle.find('\n'));
+  EXPECT_EQ(
+      sh(aws + "sqs delete-message --queue-url " + url + " --receipt-handle " + handle).exit_code,
+      0);
+  auto missing = sh(aws + "sqs get-queue-url --queue-name missing");
+  EXPECT_NE(missing.exit_code, 0);
+  EXPECT_NE(missing.out.find("NonExistentQueue"), std::string::npos) << missing.out;
+
+  // The seed's provisioning, verbatim but for --endpoint-url.
+  auto api = sh(aws + "apigateway get-rest-apis --query 'items[0].id'");
+  std::string api_id = api.out.substr(0, api.out.find('\n'));
+  auto key = sh(aws +
+                "apigateway create-api-key --name UrmstonTownRegistrationKey --enabled "
+                "--query '[id,value]'");
+  ASSERT_EQ(key.exit_code, 0) << key.out;
+  std::string key_id = key.out.substr(0, key.out.find('\t'));
+  std::string key_value = key.out.substr(key.out.find('\t') + 1);
+  key_value = key_value.substr(0, key_value.find('\n'));
+  auto plan = sh(aws +
+                 "apigateway create-usage-plan --name UrmstonTownRegistrationPlan "
+                 "--throttle rateLimit=25,burstLimit=50 --api-stages apiId=" +
+                 api_id + ",stage=prod --query id");
+  ASSERT_EQ(plan.exit_code, 0) << plan.out;
+  std::string plan_id = plan.out.substr(0, plan.out.find('\n'));
+  const std::string trigger_url = server.url() + "/prod/trigger";
+  const std::string body = " -H 'Content-Type: application/json' -d '" + trigger_body(1) + "'";
+  EXPECT_EQ(status(trigger_url, "-H 'x-api-key: " + key_value + "'" + body), 403)
+      << "a key in no plan of the stage";
+  EXPECT_EQ(sh(aws + "apigateway create-usage-plan-key --usage-plan-id " + plan_id + " --key-id " +
+               key_id + " --key-type API_KEY")
+                .exit_code,
+            0);
+  EXPECT_EQ(status(trigger_url, "-H 'x-api-key: " + key_value + "'" + body), 200);
+}
+
+// boto3: a send/receive/delete round trip, a DLQ redrive and an error class.
+TEST_F(TwinServe, Boto3RoundTripRedriveAndErrorClass) {
+  if (sh("python3 -c 'import boto3'").exit_code != 0) GTEST_SKIP() << "boto3 is not installed";
+  ServeProcess server("");
+  ASSERT_TRUE(server.running()) << server.output();
+  auto script = write("boto3_check.py", R"(import json, sys
+import boto3
+sqs = boto3.client("sqs", endpoint_url=sys.argv[1], region_name="us-east-1",
+                   aws_access_key_id="test", aws_secret_access_key="test")
+q = sqs.create_queue(QueueName="b3")["QueueUrl"]
+sqs.send_message(QueueUrl=q, MessageBody="round trip")
+m = sqs.receive_message(QueueUrl=q, WaitTimeSeconds=1)["Messages"][0]
+assert m["Body"] == "round trip", m
+sqs.delete_message(QueueUrl=q, ReceiptHandle=m["ReceiptHandle"])
+assert "Messages" not in sqs.receive_message(QueueUrl=q), "deleted message came back"
+dlq = sqs.create_queue(QueueName="b3-dlq")["QueueUrl"]
+arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+src = sqs.create_queue(QueueName="b3-src", Attributes={"RedrivePolicy": json.dumps(
+    {"deadLetterTargetArn": arn, "maxReceiveCount": 1})})["QueueUrl"]
+sqs.send_message(QueueUrl=src, MessageBody="poison")
+first = sqs.receive_message(QueueUrl=src, VisibilityTimeout=0)["Messages"]
+assert len(first) == 1
+assert "Messages" not in sqs.receive_message(QueueUrl=src), "not moved to the DLQ"
+moved = sqs.receive_message(QueueUrl=dlq)["Messages"]
+assert moved[0]["Body"] == "poison", moved
+try:
+    sqs.get_queue_url(QueueName="does-not-exist")
+    raise SystemExit("no error")
+except sqs.exceptions.QueueDoesNotExist:
+    pass
+print("boto3 ok")
+)");
+  auto r = sh("python3 " + script + " " + server.url());
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("boto3 ok"), std::string::npos) << r.out;
+}
+
 }  // namespace
 }  // namespace twin::testing
