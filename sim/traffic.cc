@@ -32,13 +32,6 @@ core::DurationUs draw_model(fakes::rng::Rng& rng, const fakes::lambda::DurationM
   return 0;
 }
 
-bool http_name_equals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
 std::string hex32(fakes::rng::Rng& rng) {
   std::string bytes;
   for (int i = 0; i < 2; ++i) {
@@ -290,7 +283,7 @@ std::shared_ptr<Traffic::Call> Traffic::recorded_call(Generator& g, const Record
   if (rec.sign) {
     std::string host = stack_.host();
     for (const auto& [name, value] : r.headers) {
-      if (http_name_equals(name, "Host")) host = value;
+      if (core::ascii_iequals(name, "Host")) host = value;
     }
     auto slash = rec.path.find('/', 1);
     const std::string url = stack_.spec().public_base_url

@@ -11,8 +11,6 @@
 // Values only; no Asio or Beast here (those stay in the server's files).
 #pragma once
 
-#include <algorithm>
-#include <cctype>
 #include <functional>
 #include <optional>
 #include <string>
@@ -20,18 +18,15 @@
 #include <utility>
 #include <vector>
 
+#include "core/encoding.h"
 #include "core/ports/clock.h"
 
 namespace twin::sim::http {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;  // in order; names may repeat
 
-inline bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
+// Header names compare case-insensitively (core's one ASCII comparison).
+inline bool iequals(std::string_view a, std::string_view b) { return core::ascii_iequals(a, b); }
 
 struct WireRequest {
   std::string method;  // "POST"

@@ -23,19 +23,10 @@ std::string read(const std::filesystem::path& p) {
 
 class TwinReplay : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("twin_replay_test_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
   std::string write(const std::string& name, const std::string& text) {
-    auto p = dir_ / name;
-    std::ofstream(p) << text;
-    return p.string();
+    return dir_.write(name, text);
   }
-  std::filesystem::path dir_;
+  twin::testing::TestDir dir_;
 };
 
 TEST_F(TwinReplay, PrintsTheSummaryAndExits0WhenExpectationsHold) {
@@ -70,9 +61,9 @@ TEST_F(TwinReplay, JsonReportHasTheIssuesFields) {
 }
 
 TEST_F(TwinReplay, WritesReportTraceAndHtmlAndTheTraceHashesToTheDigest) {
-  auto report = (dir_ / "report.json").string();
-  auto trace = (dir_ / "trace.jsonl").string();
-  auto html = (dir_ / "report.html").string();
+  auto report = (dir_.path() / "report.json").string();
+  auto trace = (dir_.path() / "trace.jsonl").string();
+  auto html = (dir_.path() / "report.html").string();
   auto r = run_twin("replay fixtures/scenarios/poison_to_dlq.json --report " + report +
                     " --trace " + trace + " --html " + html);
   ASSERT_EQ(r.exit_code, 0) << r.out;
@@ -126,7 +117,7 @@ TEST_F(TwinReplay, AnUnusableFixtureOrCommandLineExits2) {
   // Several fixtures need {name} in an output path.
   EXPECT_EQ(run_twin("replay fixtures/scenarios/burst_60.json fixtures/scenarios/seed_api_key.json"
                      " --report " +
-                     (dir_ / "one.json").string())
+                     (dir_.path() / "one.json").string())
                 .exit_code,
             2);
 }

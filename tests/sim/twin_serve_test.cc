@@ -20,14 +20,7 @@ class TwinServe : public ::testing::Test {
  protected:
   void SetUp() override {
     if (!have("curl")) GTEST_SKIP() << "curl is not installed";
-    dir_ = std::filesystem::temp_directory_path() /
-           ("twin_serve_test_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
   // curl's status code for one request; `extra` adds flags (-H, -d ...).
   static int status(const std::string& url, const std::string& extra) {
     auto r = sh("curl -s -o /dev/null -w '%{http_code}' -X POST " + extra + " '" + url + "'");
@@ -49,11 +42,9 @@ class TwinServe : public ::testing::Test {
            "\",\"membership_fee_amount\":\"45.00\",\"subscription_fee_amount\":27.5}";
   }
   std::string write(const std::string& name, const std::string& text) {
-    auto p = dir_ / name;
-    std::ofstream(p) << text;
-    return p.string();
+    return dir_.write(name, text);
   }
-  std::filesystem::path dir_;
+  TestDir dir_;
 };
 
 TEST_F(TwinServe, StartsOnAFreePortAnswersHealthAndStopsCleanlyOnSigterm) {
@@ -99,7 +90,7 @@ TEST_F(TwinServe, SeedApiKeyAndRateLimitingScripts) {
 // The seed's test_bulk_invitations.sh: 25 players, then the registrations are there.
 TEST_F(TwinServe, SeedBulkInvitationsScript) {
   ServeProcess server("--stack fixtures/scenarios/seed_api_key.json --data-dir " +
-                      (dir_ / "data").string());
+                      (dir_.path() / "data").string());
   ASSERT_TRUE(server.running()) << server.output();
   const std::string url = server.url() + "/prod/trigger";
   int ok = 0;
@@ -151,7 +142,7 @@ TEST_F(TwinServe, SeedWebhookConcurrencyScript) {
 }
 
 TEST_F(TwinServe, AMessageSentBeforeARestartIsReceivedAfterIt) {
-  const std::string data = "--data-dir " + (dir_ / "data").string();
+  const std::string data = "--data-dir " + (dir_.path() / "data").string();
   const std::string target = " -H 'Content-Type: application/x-amz-json-1.0' -H 'X-Amz-Target: ";
   std::string queue_url;
   {
@@ -177,7 +168,7 @@ TEST_F(TwinServe, AMessageSentBeforeARestartIsReceivedAfterIt) {
 }
 
 TEST_F(TwinServe, ARecordingReplaysToTheSameStatuses) {
-  const std::string recording = (dir_ / "recorded.json").string();
+  const std::string recording = (dir_.path() / "recorded.json").string();
   {
     ServeProcess server("--stack fixtures/scenarios/seed_api_key.json --record " + recording);
     ASSERT_TRUE(server.running()) << server.output();

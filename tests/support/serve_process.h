@@ -15,23 +15,13 @@
 #include <thread>
 #include <vector>
 
+#include "tests/support/cli_run.h"
+
 namespace twin::testing {
 
-struct Shell {
-  int exit_code = -1;
-  std::string out;
-};
+using Shell = CliRun;
 
-inline Shell sh(const std::string& command) {
-  Shell r;
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  if (pipe == nullptr) return r;
-  char buf[4096];
-  while (std::size_t n = fread(buf, 1, sizeof buf, pipe)) r.out.append(buf, n);
-  int status = pclose(pipe);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+inline Shell sh(const std::string& command) { return capture(command, true); }
 
 inline bool have(const std::string& program) {
   return sh("command -v " + program + " >/dev/null").exit_code == 0;
