@@ -191,12 +191,13 @@ std::size_t utf8_sequence_length(std::string_view text, std::size_t at) {
 }
 
 bool is_valid_utf8(std::string_view text) {
+  const char* begin = text.data();
+  const char* end = begin + text.size();
   std::size_t i = 0;
   while (i < text.size()) {
-    if (static_cast<unsigned char>(text[i]) < 0x80) {
-      ++i;
-      continue;
-    }
+    // ASCII in blocks: every string of an event is checked before it is handed over typed.
+    i = static_cast<std::size_t>(json_text::skip_ascii(begin + i, end) - begin);
+    if (i == text.size()) break;
     std::size_t len = utf8_sequence_length(text, i);
     if (len == 0) return false;
     i += len;

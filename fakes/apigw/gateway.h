@@ -166,10 +166,9 @@ class Gateway {
   bool take_throttle_tokens(const Route& route, const ApiKey* key, const UsagePlan* plan,
                             core::TimeUs now);
   bool charge_quota(const UsagePlan& plan, const ApiKey& key, core::TimeUs now);
-  std::string build_event(const HttpRequest& request, const Route& route, const ApiKey* key,
-                          const std::string& request_id, core::TimeUs now);
-  void invoke(const Route& route, std::string event_json, std::string request_id,
-              RespondFn respond);
+  core::ProxyEvent build_event(const HttpRequest& request, const Route& route, const ApiKey* key,
+                               const std::string& request_id, core::TimeUs now);
+  void invoke(const Route& route, lambda::Payload event, std::string request_id, RespondFn respond);
   HttpResponse gateway_error(GatewayResponseType type, std::string request_id) const;
   // Sets the response's request id and its x-amzn-RequestId header.
   void finish(HttpResponse& response, const std::string& request_id) const;

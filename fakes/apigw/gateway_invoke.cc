@@ -17,9 +17,10 @@ namespace {
 
 std::string hex_digits(std::string_view uuid, std::size_t count) {
   std::string out;
+  out.reserve(count);
   for (char c : uuid) {
     if (out.size() == count) break;
-    if (c != '-') out.push_back(c);
+    if (c != '-') out += c;
   }
   return out;
 }
@@ -77,13 +78,17 @@ void add_query(core::ProxyEvent& event, std::string_view query) {
 
 }  // namespace
 
-std::string Gateway::build_event(const HttpRequest& request, const Route& route, const ApiKey* key,
-                                 const std::string& request_id, core::TimeUs now) {
+core::ProxyEvent Gateway::build_event(const HttpRequest& request, const Route& route,
+                                      const ApiKey* key, const std::string& request_id,
+                                      core::TimeUs now) {
   const std::string domain = route.api->id + ".execute-api." + options_.region + ".amazonaws.com";
   core::ProxyEvent event;
   event.resource = route.resource->path;
   event.path = route.resource->path;
   event.http_method = request.http_method;
+  constexpr std::size_t kAddedHeadersMax = 5;  // Host, X-Forwarded-*, X-Amzn-Trace-Id
+  event.headers.reserve(request.headers.size() + kAddedHeadersMax);
+  event.multi_value_headers.reserve(request.headers.size() + kAddedHeadersMax);
   for (const auto& [name, value] : request.headers) {
     if (!is_dropped_header(name)) add_header(event, name, value);
   }
@@ -127,18 +132,21 @@ std::string Gateway::build_event(const HttpRequest& request, const Route& route,
     context.identity.api_key_id = key->id;
   }
   event.body = request.body;
-  return core::serialize(event);
+  return event;
 }
 
 namespace {
 
 // The function's proxy output (reference 1.6) as the client's response, or nullopt when API
-// Gateway would reject it (502).
-std::optional<HttpResponse> response_from_payload(const std::string& payload) {
+// Gateway would reject it (502). A typed response is one whose text reads back as itself
+// (lambda::Payload::of), so it is taken as it is.
+std::optional<HttpResponse> response_from_payload(lambda::Payload payload) {
   core::Result<core::ProxyResponse> proxy = core::ProxyResponse{};
-  if (!core::read_proxy_response_fast(payload, *proxy)) {  // the common shape, without a tree
+  if (auto typed = payload.release_proxy_response()) {
+    proxy = std::move(*typed);
+  } else if (!core::read_proxy_response_fast(payload.json(), *proxy)) {  // without a tree
     boost::system::error_code error;
-    const json::value parsed = json::parse(payload, error);
+    const json::value parsed = json::parse(payload.json(), error);
     if (error) return std::nullopt;
     proxy = core::parse_proxy_response(parsed);
   }
@@ -164,7 +172,7 @@ std::optional<HttpResponse> response_from_payload(const std::string& payload) {
 
 }  // namespace
 
-void Gateway::invoke(const Route& route, std::string event_json, std::string request_id,
+void Gateway::invoke(const Route& route, lambda::Payload event, std::string request_id,
                      RespondFn respond) {
   struct PendingCall {
     bool answered = false;
@@ -175,14 +183,14 @@ void Gateway::invoke(const Route& route, std::string event_json, std::string req
       std::make_shared<PendingCall>(PendingCall{false, std::move(request_id), std::move(respond)});
   std::weak_ptr<bool> alive = alive_;
   const core::TimeUs deadline = executor_.now() + options_.integration_timeout_us;
-  integration_.invoke(route.method->function_name, std::move(event_json),
+  integration_.invoke(route.method->function_name, std::move(event),
                       [this, alive, call](IntegrationResult result) {
                         if (alive.expired() || call->answered) return;
                         call->answered = true;
                         std::optional<HttpResponse> response;
                         switch (result.kind) {
                           case IntegrationResult::Kind::kResponse:
-                            response = response_from_payload(result.payload);
+                            response = response_from_payload(std::move(result.payload));
                             if (!response)
                               response = gateway_error(GatewayResponseType::kBadGateway, "");
                             break;

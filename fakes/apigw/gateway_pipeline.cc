@@ -67,7 +67,7 @@ void Gateway::handle(HttpRequest request, RespondFn respond) {
   if (request.body && request.body->size() > options_.payload_bytes_max) {
     return respond(gateway_error(GatewayResponseType::kRequestTooLarge, request_id));
   }
-  std::string event = build_event(request, *route, key, request_id, now);
+  lambda::Payload event = lambda::Payload::of(build_event(request, *route, key, request_id, now));
   invoke(*route, std::move(event), std::move(request_id), std::move(respond));
 }
 

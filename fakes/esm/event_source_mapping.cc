@@ -273,7 +273,7 @@ void EventSourceMapping::invoke(const std::shared_ptr<Batch>& b) {
   for (const sqs::Message& m : b->messages) {
     event.records.push_back(to_record(sqs::Message(m), config_.event_source_arn, region_));
   }
-  lambda_.invoke(config_.function_name, core::serialize(event),
+  lambda_.invoke(config_.function_name, lambda::Payload::of(std::move(event)),
                  [this, alive = std::weak_ptr<bool>(alive_), b](lambda::InvokeResult r) {
                    if (auto a = alive.lock(); a && *a) on_result(b, std::move(r));
                  });
@@ -308,7 +308,7 @@ void EventSourceMapping::on_result(const std::shared_ptr<Batch>& b, lambda::Invo
   if (report_batch_item_failures_) {
     std::set<std::string> ids;
     for (const sqs::Message& m : b->messages) ids.insert(m.message_id);
-    auto parsed = parse_batch_item_failures(result.payload, ids);
+    auto parsed = batch_item_failures(result.payload, ids);
     if (!parsed.is_ok()) {
       metrics_.failures += size;
       return next_batch(b);
@@ -370,6 +370,31 @@ core::Result<std::set<std::string>> parse_batch_item_failures(
     failed.insert(std::move(text));
   }
   return failed;
+}
+
+core::Result<std::set<std::string>> batch_item_failures(const core::SqsBatchResponse& response,
+                                                        const std::set<std::string>& batch_ids) {
+  // Item by item, in the order and with the words of parse_batch_item_failures: its text is
+  // {"batchItemFailures":[{"itemIdentifier":...},...]} with well-formed strings.
+  std::set<std::string> failed;
+  for (const std::string& id : response.batch_item_failures) {
+    if (id.empty()) {
+      return core::invalid_argument("batchItemFailures: an entry without an itemIdentifier");
+    }
+    if (!batch_ids.contains(id)) {
+      return core::invalid_argument("batchItemFailures: " + id + " is not in the batch");
+    }
+    failed.insert(id);
+  }
+  return failed;
+}
+
+core::Result<std::set<std::string>> batch_item_failures(const lambda::Payload& response,
+                                                        const std::set<std::string>& batch_ids) {
+  if (const core::SqsBatchResponse* typed = response.sqs_batch_response()) {
+    return batch_item_failures(*typed, batch_ids);
+  }
+  return parse_batch_item_failures(response.json(), batch_ids);
 }
 
 }  // namespace twin::fakes::esm
