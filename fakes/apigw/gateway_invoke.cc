@@ -15,13 +15,14 @@ namespace json = boost::json;
 
 namespace {
 
+// The first `count` hex digits of a UUID, without its dashes.
 std::string hex_digits(std::string_view uuid, std::size_t count) {
-  std::string out;
-  out.reserve(count);
-  for (char c : uuid) {
-    if (out.size() == count) break;
-    if (c != '-') out += c;
+  std::string out(count, '0');
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < uuid.size() && n < count; ++i) {
+    if (uuid[i] != '-') out[n++] = uuid[i];
   }
+  out.resize(n);
   return out;
 }
 
@@ -30,7 +31,7 @@ std::string hex_digits(std::string_view uuid, std::size_t count) {
 void add_header(core::ProxyEvent& event, std::string_view name, std::string_view value) {
   for (auto& [n, v] : event.headers) {
     if (core::ascii_iequals(n, name)) {
-      v = std::string(value);
+      v.assign(value);
       for (auto& [mn, mv] : event.multi_value_headers) {
         if (core::ascii_iequals(mn, name)) mv.emplace_back(value);
       }
@@ -38,8 +39,8 @@ void add_header(core::ProxyEvent& event, std::string_view name, std::string_view
     }
   }
   event.headers.emplace_back(name, value);
-  event.multi_value_headers.emplace_back(std::string(name),
-                                         std::vector<std::string>{std::string(value)});
+  event.multi_value_headers.emplace_back(std::string(name), std::vector<std::string>())
+      .second.emplace_back(value);
 }
 
 bool is_dropped_header(std::string_view name) {

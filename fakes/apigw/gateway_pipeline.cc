@@ -1,5 +1,6 @@
 // The execute-api request pipeline of the Gateway (see gateway.h for the order and the choices).
 #include <boost/json.hpp>
+#include <initializer_list>
 #include <utility>
 
 #include "core/crypto.h"
@@ -14,6 +15,21 @@ namespace json = boost::json;
 namespace {
 
 constexpr std::string_view kApiKeyHeader = "x-api-key";
+
+// A bucket's key: the parts joined with '|', written into one string.
+std::string bucket_key(std::initializer_list<std::string_view> parts) {
+  std::size_t size = parts.size();
+  for (std::string_view part : parts) size += part.size();
+  std::string key;
+  key.reserve(size);
+  bool first = true;
+  for (std::string_view part : parts) {
+    if (!first) key += '|';
+    first = false;
+    key += part;
+  }
+  return key;
+}
 
 std::optional<std::string_view> find_header(const core::StringPairs& headers,
                                             std::string_view name) {
@@ -131,7 +147,7 @@ bool Gateway::take_throttle_tokens(const Route& route, const ApiKey* key, const 
     levels.push_back(&it->second);
   };
   if (plan != nullptr) {
-    const std::string plan_key = "plan|" + plan->id + "|" + key->id;
+    const std::string plan_key = bucket_key({"plan", plan->id, key->id});
     const ThrottleSettings* method_throttle = nullptr;
     for (const ApiStage& stage : plan->api_stages) {
       if (stage.api_id != route.api->id || stage.stage != route.stage->stage_name) continue;
@@ -139,7 +155,7 @@ bool Gateway::take_throttle_tokens(const Route& route, const ApiKey* key, const 
       if (it != stage.throttle.end()) method_throttle = &it->second;
     }
     if (method_throttle != nullptr) {
-      bucket(plan_key + "|" + route.stage->stage_name + "|" + route.method_key,
+      bucket(bucket_key({plan_key, route.stage->stage_name, route.method_key}),
              method_throttle->rate_limit, method_throttle->burst_limit);
     }
     if (plan->throttle &&
@@ -151,7 +167,7 @@ bool Gateway::take_throttle_tokens(const Route& route, const ApiKey* key, const 
   auto setting = settings.find(route.method_key);
   if (setting == settings.end()) setting = settings.find("*/*");
   if (setting != settings.end()) {
-    bucket("stage|" + route.api->id + "|" + route.stage->stage_name + "|" + route.method_key,
+    bucket(bucket_key({"stage", route.api->id, route.stage->stage_name, route.method_key}),
            setting->second.throttling_rate_limit, setting->second.throttling_burst_limit);
   }
   levels.push_back(&account_bucket_);
