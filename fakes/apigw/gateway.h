@@ -171,7 +171,7 @@ class Gateway {
   void invoke(const Route& route, lambda::Payload event, std::string request_id, RespondFn respond);
   HttpResponse gateway_error(GatewayResponseType type, std::string request_id) const;
   // Sets the response's request id and its x-amzn-RequestId header.
-  void finish(HttpResponse& response, const std::string& request_id) const;
+  void finish(HttpResponse& response, std::string request_id) const;
 
   // quota arithmetic (gateway_usage.cc)
   std::int64_t quota_period_start(const QuotaSettings& quota, std::int64_t day) const;
@@ -200,8 +200,9 @@ class Gateway {
   std::map<std::string, std::set<std::string>> plan_keys_;  // plan id -> key ids
 
   TokenBucket account_bucket_;
-  std::map<std::string, TokenBucket>
-      buckets_;  // "plan|<plan>|<key>[|<stage>|<method>]", "stage|..."
+  std::map<std::string, TokenBucket, std::less<>>
+      buckets_;             // "plan|<plan>|<key>[|<stage>|<method>]", "stage|..."
+  std::string bucket_key_;  // scratch for looking a bucket up without an allocation
   std::map<PlanKey, QuotaCounter> quota_counters_;
   std::map<std::tuple<std::string, std::string, std::int64_t>, std::int64_t> daily_usage_;
 };

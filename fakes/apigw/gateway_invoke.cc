@@ -2,7 +2,7 @@
 // call with its 29 s timeout, and the mapping of the answer (reference 1.3, 1.6).
 #include <algorithm>
 #include <boost/json.hpp>
-#include <cstdio>
+#include <charconv>
 #include <utility>
 
 #include "core/encoding.h"
@@ -15,15 +15,14 @@ namespace json = boost::json;
 
 namespace {
 
-// The first `count` hex digits of a UUID, without its dashes.
-std::string hex_digits(std::string_view uuid, std::size_t count) {
-  std::string out(count, '0');
-  std::size_t n = 0;
-  for (std::size_t i = 0; i < uuid.size() && n < count; ++i) {
-    if (uuid[i] != '-') out[n++] = uuid[i];
+// Appends the first `count` hex digits of a UUID, without its dashes.
+void append_hex_digits(std::string& out, std::string_view uuid, std::size_t count) {
+  for (std::size_t i = 0; i < uuid.size() && count > 0; ++i) {
+    if (uuid[i] != '-') {
+      out += uuid[i];
+      --count;
+    }
   }
-  out.resize(n);
-  return out;
 }
 
 // Header names keep the client's casing; `headers` keeps the last value of a repeated name at
@@ -82,7 +81,11 @@ void add_query(core::ProxyEvent& event, std::string_view query) {
 core::ProxyEvent Gateway::build_event(const HttpRequest& request, const Route& route,
                                       const ApiKey* key, const std::string& request_id,
                                       core::TimeUs now) {
-  const std::string domain = route.api->id + ".execute-api." + options_.region + ".amazonaws.com";
+  constexpr std::string_view kExecuteApi = ".execute-api.", kAmazonAws = ".amazonaws.com";
+  std::string domain;
+  domain.reserve(route.api->id.size() + kExecuteApi.size() + options_.region.size() +
+                 kAmazonAws.size());
+  domain.append(route.api->id).append(kExecuteApi).append(options_.region).append(kAmazonAws);
   core::ProxyEvent event;
   event.resource = route.resource->path;
   event.path = route.resource->path;
@@ -100,11 +103,20 @@ core::ProxyEvent Gateway::build_event(const HttpRequest& request, const Route& r
   add_header(event, "X-Forwarded-Port", "443");
   add_header(event, "X-Forwarded-Proto", "https");
   if (!event.header("X-Amzn-Trace-Id")) {
-    char epoch_hex[17];
-    std::snprintf(epoch_hex, sizeof epoch_hex, "%08llx",
-                  static_cast<unsigned long long>(now / core::kMicrosPerSecond));
-    add_header(event, "X-Amzn-Trace-Id",
-               std::string("Root=1-") + epoch_hex + "-" + hex_digits(ids_.next_uuid(), 24));
+    // "Root=1-<the epoch second, at least 8 hex digits>-<24 hex digits>"
+    char epoch_hex[16];
+    const auto epoch = static_cast<unsigned long long>(now / core::kMicrosPerSecond);
+    const auto digits = static_cast<std::size_t>(
+        std::to_chars(epoch_hex, epoch_hex + 16, epoch, 16).ptr - epoch_hex);
+    constexpr std::size_t kEpochDigitsMin = 8, kRandomDigits = 24;
+    std::string trace;
+    trace.reserve(7 + kEpochDigitsMin + 8 + 1 + kRandomDigits);
+    trace += "Root=1-";
+    if (digits < kEpochDigitsMin) trace.append(kEpochDigitsMin - digits, '0');
+    trace.append(epoch_hex, digits);
+    trace += '-';
+    append_hex_digits(trace, ids_.next_uuid(), kRandomDigits);
+    add_header(event, "X-Amzn-Trace-Id", trace);
   }
   add_query(event, request.query_string);
   if (!route.stage->variables.empty()) {
@@ -120,10 +132,13 @@ core::ProxyEvent Gateway::build_event(const HttpRequest& request, const Route& r
   context.stage = route.stage->stage_name;
   context.protocol = request.protocol;
   context.request_id = request_id;
-  context.extended_request_id = core::base64_encode(hex_digits(ids_.next_uuid(), 11)).substr(0, 16);
+  std::string extended_hex;  // 11 digits: short enough to need no allocation
+  append_hex_digits(extended_hex, ids_.next_uuid(), 11);
+  context.extended_request_id = core::base64_encode(extended_hex);
+  if (context.extended_request_id.size() > 16) context.extended_request_id.resize(16);
   context.request_time = format_clf(now);
   context.request_time_epoch_ms = now / core::kMicrosPerMilli;
-  context.domain_name = domain;
+  context.domain_name = std::move(domain);
   context.domain_prefix = route.api->id;
   context.deployment_id = route.stage->deployment_id;
   context.identity.source_ip = request.source_ip;
@@ -154,6 +169,9 @@ std::optional<HttpResponse> response_from_payload(lambda::Payload payload) {
   if (!proxy.is_ok()) return std::nullopt;
   HttpResponse out;
   out.status_code = proxy->status_code;
+  std::size_t header_count = proxy->headers.size() + 2;  // Content-Type, x-amzn-RequestId
+  for (const auto& [name, values] : proxy->multi_value_headers) header_count += values.size();
+  out.headers.reserve(header_count);
   // multiValueHeaders first, then `headers` (reference 1.6: "value-multi, value-solo").
   for (auto& [name, values] : proxy->multi_value_headers) {
     for (auto& value : values) out.headers.emplace_back(name, std::move(value));
@@ -205,7 +223,7 @@ void Gateway::invoke(const Route& route, lambda::Payload event, std::string requ
                             response = gateway_error(GatewayResponseType::kIntegrationTimeout, "");
                             break;
                         }
-                        finish(*response, call->request_id);
+                        finish(*response, std::move(call->request_id));
                         call->respond(std::move(*response));
                       });
   if (call->answered) return;  // answered at once: no timer needed
@@ -216,15 +234,17 @@ void Gateway::invoke(const Route& route, lambda::Payload event, std::string requ
   });
 }
 
-void Gateway::finish(HttpResponse& response, const std::string& request_id) const {
-  response.request_id = request_id;
+void Gateway::finish(HttpResponse& response, std::string request_id) const {
+  bool found = false;
   for (auto& [name, value] : response.headers) {
     if (name == "x-amzn-RequestId") {
       value = request_id;
-      return;
+      found = true;
+      break;
     }
   }
-  response.headers.emplace_back("x-amzn-RequestId", request_id);
+  if (!found) response.headers.emplace_back("x-amzn-RequestId", request_id);
+  response.request_id = std::move(request_id);
 }
 
 }  // namespace twin::fakes::apigw

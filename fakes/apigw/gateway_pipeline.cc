@@ -1,6 +1,8 @@
 // The execute-api request pipeline of the Gateway (see gateway.h for the order and the choices).
+#include <array>
 #include <boost/json.hpp>
 #include <initializer_list>
+#include <span>
 #include <utility>
 
 #include "core/crypto.h"
@@ -16,19 +18,16 @@ namespace {
 
 constexpr std::string_view kApiKeyHeader = "x-api-key";
 
-// A bucket's key: the parts joined with '|', written into one string.
-std::string bucket_key(std::initializer_list<std::string_view> parts) {
-  std::size_t size = parts.size();
-  for (std::string_view part : parts) size += part.size();
-  std::string key;
-  key.reserve(size);
+// A bucket's key, "plan|<plan>|<key>[|<stage>|<method>]" or "stage|<api>|<stage>|<method>":
+// the parts joined with '|' into `out`, whose capacity is kept from request to request.
+void bucket_key(std::string& out, std::initializer_list<std::string_view> parts) {
+  out.clear();
   bool first = true;
   for (std::string_view part : parts) {
-    if (!first) key += '|';
+    if (!first) out += '|';
     first = false;
-    key += part;
+    out += part;
   }
-  return key;
 }
 
 std::optional<std::string_view> find_header(const core::StringPairs& headers,
@@ -133,21 +132,23 @@ const UsagePlan* Gateway::plan_for(const ApiKey& key, const Route& route) const 
 
 bool Gateway::take_throttle_tokens(const Route& route, const ApiKey* key, const UsagePlan* plan,
                                    core::TimeUs now) {
-  std::vector<TokenBucket*> levels;  // in AWS's order: plan (per key), stage method, account
-  auto bucket = [&](std::string name, std::optional<double> rate,
+  // In AWS's order: plan (per key; per method, then plan-wide), stage method, account.
+  std::array<TokenBucket*, 4> levels{};
+  std::size_t level_count = 0;
+  auto bucket = [&](std::initializer_list<std::string_view> key_parts, std::optional<double> rate,
                     std::optional<std::int64_t> burst) {
     if (!rate && !burst) return;
     // One of the two unset means "no limit" on that dimension.
     const std::int64_t rate_milli = rate ? rate_limit_to_milli_rps(*rate) : kRateMilliRpsMax;
     const std::int64_t capacity = burst ? *burst : kBurstMax;
-    auto it = buckets_.find(name);
+    bucket_key(bucket_key_, key_parts);
+    auto it = buckets_.find(std::string_view(bucket_key_));
     if (it == buckets_.end()) {
-      it = buckets_.emplace(std::move(name), TokenBucket(rate_milli, capacity, now)).first;
+      it = buckets_.emplace(bucket_key_, TokenBucket(rate_milli, capacity, now)).first;
     }
-    levels.push_back(&it->second);
+    levels[level_count++] = &it->second;
   };
   if (plan != nullptr) {
-    const std::string plan_key = bucket_key({"plan", plan->id, key->id});
     const ThrottleSettings* method_throttle = nullptr;
     for (const ApiStage& stage : plan->api_stages) {
       if (stage.api_id != route.api->id || stage.stage != route.stage->stage_name) continue;
@@ -155,28 +156,29 @@ bool Gateway::take_throttle_tokens(const Route& route, const ApiKey* key, const 
       if (it != stage.throttle.end()) method_throttle = &it->second;
     }
     if (method_throttle != nullptr) {
-      bucket(bucket_key({plan_key, route.stage->stage_name, route.method_key}),
+      bucket({"plan", plan->id, key->id, route.stage->stage_name, route.method_key},
              method_throttle->rate_limit, method_throttle->burst_limit);
     }
     if (plan->throttle &&
         (method_throttle == nullptr || !options_.plan_method_throttle_replaces_plan)) {
-      bucket(plan_key, plan->throttle->rate_limit, plan->throttle->burst_limit);
+      bucket({"plan", plan->id, key->id}, plan->throttle->rate_limit, plan->throttle->burst_limit);
     }
   }
   const auto& settings = route.stage->method_settings;
   auto setting = settings.find(route.method_key);
   if (setting == settings.end()) setting = settings.find("*/*");
   if (setting != settings.end()) {
-    bucket(bucket_key({"stage", route.api->id, route.stage->stage_name, route.method_key}),
+    bucket({"stage", route.api->id, route.stage->stage_name, route.method_key},
            setting->second.throttling_rate_limit, setting->second.throttling_burst_limit);
   }
-  levels.push_back(&account_bucket_);
+  levels[level_count++] = &account_bucket_;
+  const auto used = std::span(levels).first(level_count);
   if (options_.refund_on_later_rejection) {
-    for (TokenBucket* level : levels) {
+    for (TokenBucket* level : used) {
       if (!level->has_token(now)) return false;
     }
   }
-  for (TokenBucket* level : levels) {
+  for (TokenBucket* level : used) {
     if (!level->try_take(now)) return false;
   }
   return true;
