@@ -1,6 +1,7 @@
 // SqsService: receipt handles, DeleteMessage(Batch), ChangeMessageVisibility(Batch)
 // (reference 3.8, 3.9).
 #include <charconv>
+#include <cstring>
 
 #include "core/encoding.h"
 #include "fakes/sqs/sqs_errors.h"
@@ -38,15 +39,21 @@ std::string SqsService::make_receipt_handle(const Queue& queue, std::int64_t seq
                                             std::int64_t receive_count) {
   // "<queue id>:<seq>:<receive count>:<issued at>:<uuid>", the numbers written into one buffer:
   // every received message gets a handle, and string concatenation was a tenth of a receive.
-  char numbers[4 * 21];
-  char* p = numbers;
+  constexpr std::size_t kNumbersBytesMax = 4 * 21;  // four int64 and their colons
+  constexpr std::size_t kUuidBytes = 36;
+  char text[kNumbersBytesMax + kUuidBytes];
+  char* p = text;
   for (std::int64_t field : {queue.id, seq, receive_count, executor_.now()}) {
-    p = std::to_chars(p, numbers + sizeof numbers, field).ptr;
+    p = std::to_chars(p, text + kNumbersBytesMax, field).ptr;
     *p++ = ':';
   }
-  std::string text(numbers, p);
-  text += ids_.next_uuid();
-  return core::base64_encode(text);
+  const std::string uuid = ids_.next_uuid();
+  if (uuid.size() != kUuidBytes) {  // an IdSource of another shape: the long way
+    return core::base64_encode(std::string(text, p) + uuid);
+  }
+  std::memcpy(p, uuid.data(), kUuidBytes);
+  return core::base64_encode(
+      std::string_view(text, static_cast<std::size_t>(p - text) + kUuidBytes));
 }
 
 core::Result<SqsService::ReceiptHandle> SqsService::parse_receipt_handle(const Queue& queue,
