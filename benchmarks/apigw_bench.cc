@@ -11,6 +11,7 @@
 #include "fakes/apigw/gateway.h"
 #include "fakes/apigw/scripted_integration.h"
 #include "fakes/apigw/token_bucket.h"
+#include "fakes/lambda/function_code.h"
 #include "fakes/memory/manual_executor.h"
 #include "fakes/memory/memory_ports.h"
 
@@ -100,20 +101,22 @@ void BM_GatewayKeyedTrigger(benchmark::State& state) {
 }
 BENCHMARK(BM_GatewayKeyedTrigger);
 
-// The core handler as the integration, called at once (no Lambda model): the gateway's work
-// plus the handler's for one keyed /trigger, a retried registration as in core_bench.
+// The core handler as the integration, called at once (no Lambda model) the way the Lambda fake
+// calls it (HandlerFunctionCode::invoke, which takes the gateway's typed event when its text
+// would read back as the same event): the gateway's work plus the handler's for one keyed
+// /trigger, a retried registration as in core_bench.
 class HandlerIntegration : public Integration {
  public:
-  explicit HandlerIntegration(twin::core::Handler& handler) : handler_(handler) {}
-  void invoke(const std::string&, std::string event_json,
+  explicit HandlerIntegration(twin::core::Handler& handler) : code_(handler) {}
+  void invoke(const std::string&, twin::fakes::lambda::Payload event,
               std::function<void(IntegrationResult)> done) override {
-    auto out = handler_.invoke(event_json);
+    auto out = code_.invoke(event);
     if (!out.is_ok()) return done({IntegrationResult::Kind::kFunctionError, "", ""});
     done({IntegrationResult::Kind::kResponse, std::move(*out), ""});
   }
 
  private:
-  twin::core::Handler& handler_;
+  twin::fakes::lambda::HandlerFunctionCode code_;
 };
 
 void BM_GatewayKeyedTriggerWithHandler(benchmark::State& state) {
@@ -131,7 +134,7 @@ void BM_GatewayKeyedTriggerWithHandler(benchmark::State& state) {
   class Late : public Integration {
    public:
     Integration* target = nullptr;
-    void invoke(const std::string& name, std::string event,
+    void invoke(const std::string& name, twin::fakes::lambda::Payload event,
                 std::function<void(IntegrationResult)> done) override {
       target->invoke(name, std::move(event), std::move(done));
     }

@@ -8,6 +8,7 @@
 #include "core/crypto.h"
 #include "core/encoding.h"
 #include "core/events/json_reader.h"
+#include "core/queued_message.h"
 #include "core/twilio.h"
 
 namespace twin::core {
@@ -126,22 +127,6 @@ std::string signed_url(const ProxyEvent& event, const Config& config) {
     }
   }
   return url;
-}
-
-// The webhook queue's message: {"MessageSid":..,"From":..,"To":..,"Body":..,"received_at_us":..}
-std::string queue_payload(const InboundMessage& m) {
-  std::string out = "{\"MessageSid\":";
-  append_json_string(out, m.message_sid);
-  out += ",\"From\":";
-  append_json_string(out, m.from);
-  out += ",\"To\":";
-  append_json_string(out, m.to);
-  out += ",\"Body\":";
-  append_json_string(out, m.body);
-  out += ",\"received_at_us\":";
-  out += std::to_string(m.received_at_us);
-  out += '}';
-  return out;
 }
 
 }  // namespace
@@ -470,23 +455,14 @@ SqsBatchResponse Handler::handle_sqs(const SqsEvent& event) {
     }
     Status status;
     try {
-      json::error_code ec;
-      json::value v = json::parse(json::string_view(record.body.data(), record.body.size()), ec);
-      JsonReader r;
-      InboundMessage m;
-      if (ec || !v.is_object()) {
-        r.fail("$.body", "not a JSON object");
-      } else {
-        const json::object& o = v.get_object();
-        m.message_sid = r.string(o, "MessageSid", "$.body", Need::kRequired).value_or("");
-        m.from = r.string(o, "From", "$.body", Need::kRequired).value_or("");
-        m.to = r.string(o, "To", "$.body", Need::kRequired).value_or("");
-        m.body = r.string(o, "Body", "$.body", Need::kOptional).value_or("");
-        m.received_at_us =
-            r.integer(o, "received_at_us", "$.body", Need::kOptional).value_or(ports_.clock.now());
-        if (r.ok() && m.message_sid.empty()) r.fail("$.body.MessageSid", "must not be empty");
-      }
-      status = r.ok() ? process_message(m, request_id) : invalid_argument(r.error());
+      // Bodies this handler queued are read without a JSON tree; anything else goes through
+      // Boost.JSON, which names what is wrong.
+      const TimeUs now = ports_.clock.now();
+      InboundMessage fast;
+      Result<InboundMessage> m = read_queued_message_fast(record.body, now, fast)
+                                     ? Result<InboundMessage>(std::move(fast))
+                                     : parse_queued_message(record.body, now);
+      status = m.is_ok() ? process_message(*m, request_id) : m.status();
     } catch (const std::exception& e) {
       status = internal_error(e.what());
     }

@@ -11,6 +11,7 @@
 #endif
 
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 
 namespace twin::core::json_text {
@@ -49,6 +50,25 @@ inline const char* find_special(const char* p, const char* end, bool non_ascii) 
     if (unsigned mask = special_mask(p, non_ascii)) return p + __builtin_ctz(mask);
   }
   while (p < end && !is_special(*p, non_ascii)) ++p;
+  return p;
+}
+
+// The first byte >= 0x80 in [p, end), or end: ASCII runs are skipped sixteen bytes at a time.
+inline const char* skip_ascii(const char* p, const char* end) {
+#if defined(__SSE2__)
+  for (; end - p >= static_cast<std::ptrdiff_t>(kBlockBytes); p += kBlockBytes) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    if (unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(v))) {
+      return p + __builtin_ctz(mask);
+    }
+  }
+#endif
+  for (; end - p >= 8; p += 8) {  // short strings and tails: eight bytes at a time
+    std::uint64_t word;
+    std::memcpy(&word, p, 8);
+    if (word & 0x8080808080808080ULL) break;
+  }
+  while (p < end && static_cast<unsigned char>(*p) < 0x80) ++p;
   return p;
 }
 

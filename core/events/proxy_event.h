@@ -17,6 +17,9 @@
 
 namespace twin::core {
 
+// A new member of these structs needs its place in serialize(), in both readers and in
+// json_round_trip (core/events/round_trip.cc).
+//
 // Ordered name/value lists: header names keep the client's casing and JSON order is kept, so an
 // event read and written again is the same document.
 using StringPairs = std::vector<std::pair<std::string, std::string>>;

@@ -15,6 +15,8 @@
 
 namespace twin::core {
 
+// A new member of these structs needs its place in serialize(), in both readers and in
+// json_round_trip (core/events/round_trip.cc).
 struct SqsMessageAttribute {
   std::string name;
   std::string data_type;  // "String", "Number", "Binary", optionally with a ".label" suffix

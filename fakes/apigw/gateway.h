@@ -241,17 +241,16 @@ class Gateway {
   std::optional<ThrottleLevel> take_throttle_tokens(const Route& route, const ApiKey* key,
                                                     const UsagePlan* plan, core::TimeUs now);
   bool charge_quota(const UsagePlan& plan, const ApiKey& key, core::TimeUs now);
-  std::string build_event(const HttpRequest& request, const Route& route, const ApiKey* key,
-                          const std::string& request_id, core::TimeUs now);
-  void invoke(const Route& route, std::string event_json, std::string request_id,
-              RespondFn respond);
+  core::ProxyEvent build_event(const HttpRequest& request, const Route& route, const ApiKey* key,
+                               const std::string& request_id, core::TimeUs now);
+  void invoke(const Route& route, lambda::Payload event, std::string request_id, RespondFn respond);
   // The client's response for the integration's answer (reference 1.3, 1.6), counted.
   HttpResponse integration_response(IntegrationResult result);
   // Counts `response` (the route's key, or none for an unrouted request) and gives it out.
   void answer(const std::string* route_key, HttpResponse response, const RespondFn& respond);
   HttpResponse gateway_error(GatewayResponseType type, std::string request_id) const;
   // Sets the response's request id and its x-amzn-RequestId header.
-  void finish(HttpResponse& response, const std::string& request_id) const;
+  void finish(HttpResponse& response, std::string request_id) const;
 
   // quota arithmetic (gateway_usage.cc)
   std::int64_t quota_period_start(const QuotaSettings& quota, std::int64_t day) const;
@@ -281,8 +280,9 @@ class Gateway {
   std::map<std::string, std::set<std::string>> plan_keys_;  // plan id -> key ids
 
   TokenBucket account_bucket_;
-  std::map<std::string, TokenBucket>
-      buckets_;  // "plan|<plan>|<key>[|<stage>|<method>]", "stage|..."
+  std::map<std::string, TokenBucket, std::less<>>
+      buckets_;             // "plan|<plan>|<key>[|<stage>|<method>]", "stage|..."
+  std::string bucket_key_;  // scratch for looking a bucket up without an allocation
   std::map<PlanKey, QuotaCounter> quota_counters_;
   std::map<std::tuple<std::string, std::string, std::int64_t>, std::int64_t> daily_usage_;
   GatewayCounters counters_;

@@ -2,7 +2,7 @@
 // call with its 29 s timeout, and the mapping of the answer (reference 1.3, 1.6).
 #include <algorithm>
 #include <boost/json.hpp>
-#include <cstdio>
+#include <charconv>
 #include <utility>
 
 #include "core/encoding.h"
@@ -15,13 +15,14 @@ namespace json = boost::json;
 
 namespace {
 
-std::string hex_digits(std::string_view uuid, std::size_t count) {
-  std::string out;
-  for (char c : uuid) {
-    if (out.size() == count) break;
-    if (c != '-') out.push_back(c);
+// Appends the first `count` hex digits of a UUID, without its dashes.
+void append_hex_digits(std::string& out, std::string_view uuid, std::size_t count) {
+  for (std::size_t i = 0; i < uuid.size() && count > 0; ++i) {
+    if (uuid[i] != '-') {
+      out += uuid[i];
+      --count;
+    }
   }
-  return out;
 }
 
 // Header names keep the client's casing; `headers` keeps the last value of a repeated name at
@@ -29,7 +30,7 @@ std::string hex_digits(std::string_view uuid, std::size_t count) {
 void add_header(core::ProxyEvent& event, std::string_view name, std::string_view value) {
   for (auto& [n, v] : event.headers) {
     if (core::ascii_iequals(n, name)) {
-      v = std::string(value);
+      v.assign(value);
       for (auto& [mn, mv] : event.multi_value_headers) {
         if (core::ascii_iequals(mn, name)) mv.emplace_back(value);
       }
@@ -37,8 +38,8 @@ void add_header(core::ProxyEvent& event, std::string_view name, std::string_view
     }
   }
   event.headers.emplace_back(name, value);
-  event.multi_value_headers.emplace_back(std::string(name),
-                                         std::vector<std::string>{std::string(value)});
+  event.multi_value_headers.emplace_back(std::string(name), std::vector<std::string>())
+      .second.emplace_back(value);
 }
 
 bool is_dropped_header(std::string_view name) {
@@ -77,13 +78,21 @@ void add_query(core::ProxyEvent& event, std::string_view query) {
 
 }  // namespace
 
-std::string Gateway::build_event(const HttpRequest& request, const Route& route, const ApiKey* key,
-                                 const std::string& request_id, core::TimeUs now) {
-  const std::string domain = route.api->id + ".execute-api." + options_.region + ".amazonaws.com";
+core::ProxyEvent Gateway::build_event(const HttpRequest& request, const Route& route,
+                                      const ApiKey* key, const std::string& request_id,
+                                      core::TimeUs now) {
+  constexpr std::string_view kExecuteApi = ".execute-api.", kAmazonAws = ".amazonaws.com";
+  std::string domain;
+  domain.reserve(route.api->id.size() + kExecuteApi.size() + options_.region.size() +
+                 kAmazonAws.size());
+  domain.append(route.api->id).append(kExecuteApi).append(options_.region).append(kAmazonAws);
   core::ProxyEvent event;
   event.resource = route.resource->path;
   event.path = std::string(route.path);
   event.http_method = request.http_method;
+  constexpr std::size_t kAddedHeadersMax = 5;  // Host, X-Forwarded-*, X-Amzn-Trace-Id
+  event.headers.reserve(request.headers.size() + kAddedHeadersMax);
+  event.multi_value_headers.reserve(request.headers.size() + kAddedHeadersMax);
   for (const auto& [name, value] : request.headers) {
     if (!is_dropped_header(name)) add_header(event, name, value);
   }
@@ -94,11 +103,20 @@ std::string Gateway::build_event(const HttpRequest& request, const Route& route,
   add_header(event, "X-Forwarded-Port", "443");
   add_header(event, "X-Forwarded-Proto", "https");
   if (!event.header("X-Amzn-Trace-Id")) {
-    char epoch_hex[17];
-    std::snprintf(epoch_hex, sizeof epoch_hex, "%08llx",
-                  static_cast<unsigned long long>(now / core::kMicrosPerSecond));
-    add_header(event, "X-Amzn-Trace-Id",
-               std::string("Root=1-") + epoch_hex + "-" + hex_digits(ids_.next_uuid(), 24));
+    // "Root=1-<the epoch second, at least 8 hex digits>-<24 hex digits>"
+    char epoch_hex[16];
+    const auto epoch = static_cast<unsigned long long>(now / core::kMicrosPerSecond);
+    const auto digits = static_cast<std::size_t>(
+        std::to_chars(epoch_hex, epoch_hex + 16, epoch, 16).ptr - epoch_hex);
+    constexpr std::size_t kEpochDigitsMin = 8, kRandomDigits = 24;
+    std::string trace;
+    trace.reserve(7 + kEpochDigitsMin + 8 + 1 + kRandomDigits);
+    trace += "Root=1-";
+    if (digits < kEpochDigitsMin) trace.append(kEpochDigitsMin - digits, '0');
+    trace.append(epoch_hex, digits);
+    trace += '-';
+    append_hex_digits(trace, ids_.next_uuid(), kRandomDigits);
+    add_header(event, "X-Amzn-Trace-Id", trace);
   }
   add_query(event, request.query_string);
   event.path_parameters = route.path_parameters;
@@ -115,10 +133,13 @@ std::string Gateway::build_event(const HttpRequest& request, const Route& route,
   context.stage = route.stage->stage_name;
   context.protocol = request.protocol;
   context.request_id = request_id;
-  context.extended_request_id = core::base64_encode(hex_digits(ids_.next_uuid(), 11)).substr(0, 16);
+  std::string extended_hex;  // 11 digits: short enough to need no allocation
+  append_hex_digits(extended_hex, ids_.next_uuid(), 11);
+  context.extended_request_id = core::base64_encode(extended_hex);
+  if (context.extended_request_id.size() > 16) context.extended_request_id.resize(16);
   context.request_time = format_clf(now);
   context.request_time_epoch_ms = now / core::kMicrosPerMilli;
-  context.domain_name = domain;
+  context.domain_name = std::move(domain);
   context.domain_prefix = route.api->id;
   context.deployment_id = route.stage->deployment_id;
   context.identity.source_ip = request.source_ip;
@@ -128,24 +149,30 @@ std::string Gateway::build_event(const HttpRequest& request, const Route& route,
     context.identity.api_key_id = key->id;
   }
   event.body = request.body;
-  return core::serialize(event);
+  return event;
 }
 
 namespace {
 
 // The function's proxy output (reference 1.6) as the client's response, or nullopt when API
-// Gateway would reject it (502).
-std::optional<HttpResponse> response_from_payload(const std::string& payload) {
+// Gateway would reject it (502). A typed response is one whose text reads back as itself
+// (lambda::Payload::of), so it is taken as it is.
+std::optional<HttpResponse> response_from_payload(lambda::Payload payload) {
   core::Result<core::ProxyResponse> proxy = core::ProxyResponse{};
-  if (!core::read_proxy_response_fast(payload, *proxy)) {  // the common shape, without a tree
+  if (auto typed = payload.release_proxy_response()) {
+    proxy = std::move(*typed);
+  } else if (!core::read_proxy_response_fast(payload.json(), *proxy)) {  // without a tree
     boost::system::error_code error;
-    const json::value parsed = json::parse(payload, error);
+    const json::value parsed = json::parse(payload.json(), error);
     if (error) return std::nullopt;
     proxy = core::parse_proxy_response(parsed);
   }
   if (!proxy.is_ok()) return std::nullopt;
   HttpResponse out;
   out.status_code = proxy->status_code;
+  std::size_t header_count = proxy->headers.size() + 2;  // Content-Type, x-amzn-RequestId
+  for (const auto& [name, values] : proxy->multi_value_headers) header_count += values.size();
+  out.headers.reserve(header_count);
   // multiValueHeaders first, then `headers` (reference 1.6: "value-multi, value-solo").
   for (auto& [name, values] : proxy->multi_value_headers) {
     for (auto& value : values) out.headers.emplace_back(name, std::move(value));
@@ -165,7 +192,7 @@ std::optional<HttpResponse> response_from_payload(const std::string& payload) {
 
 }  // namespace
 
-void Gateway::invoke(const Route& route, std::string event_json, std::string request_id,
+void Gateway::invoke(const Route& route, lambda::Payload event, std::string request_id,
                      RespondFn respond) {
   struct PendingCall {
     bool answered = false;
@@ -177,7 +204,7 @@ void Gateway::invoke(const Route& route, std::string event_json, std::string req
       PendingCall{false, std::move(request_id), route.route_key, std::move(respond)});
   std::weak_ptr<bool> alive = alive_;
   const core::TimeUs deadline = executor_.now() + options_.integration_timeout_us;
-  integration_.invoke(route.method->function_name, std::move(event_json),
+  integration_.invoke(route.method->function_name, std::move(event),
                       [this, alive, call](IntegrationResult result) {
                         if (alive.expired() || call->answered) return;
                         call->answered = true;
@@ -199,7 +226,9 @@ void Gateway::invoke(const Route& route, std::string event_json, std::string req
 HttpResponse Gateway::integration_response(IntegrationResult result) {
   switch (result.kind) {
     case IntegrationResult::Kind::kResponse:
-      if (auto response = response_from_payload(result.payload)) return std::move(*response);
+      if (auto response = response_from_payload(std::move(result.payload))) {
+        return std::move(*response);
+      }
       ++counters_.malformed_responses;
       return gateway_error(GatewayResponseType::kBadGateway, "");
     case IntegrationResult::Kind::kFunctionError:
@@ -215,15 +244,17 @@ HttpResponse Gateway::integration_response(IntegrationResult result) {
   return gateway_error(GatewayResponseType::kBadGateway, "");
 }
 
-void Gateway::finish(HttpResponse& response, const std::string& request_id) const {
-  response.request_id = request_id;
+void Gateway::finish(HttpResponse& response, std::string request_id) const {
+  bool found = false;
   for (auto& [name, value] : response.headers) {
     if (name == "x-amzn-RequestId") {
       value = request_id;
-      return;
+      found = true;
+      break;
     }
   }
-  response.headers.emplace_back("x-amzn-RequestId", request_id);
+  if (!found) response.headers.emplace_back("x-amzn-RequestId", request_id);
+  response.request_id = std::move(request_id);
 }
 
 }  // namespace twin::fakes::apigw

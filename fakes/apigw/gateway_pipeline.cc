@@ -1,5 +1,8 @@
 // The execute-api request pipeline of the Gateway (see gateway.h for the order and the choices).
+#include <array>
 #include <boost/json.hpp>
+#include <initializer_list>
+#include <span>
 #include <utility>
 
 #include "core/crypto.h"
@@ -14,6 +17,18 @@ namespace json = boost::json;
 namespace {
 
 constexpr std::string_view kApiKeyHeader = "x-api-key";
+
+// A bucket's key, "plan|<plan>|<key>[|<stage>|<method>]" or "stage|<api>|<stage>|<method>":
+// the parts joined with '|' into `out`, whose capacity is kept from request to request.
+void bucket_key(std::string& out, std::initializer_list<std::string_view> parts) {
+  out.clear();
+  bool first = true;
+  for (std::string_view part : parts) {
+    if (!first) out += '|';
+    first = false;
+    out += part;
+  }
+}
 
 std::optional<std::string_view> find_header(const core::StringPairs& headers,
                                             std::string_view name) {
@@ -97,7 +112,7 @@ void Gateway::handle(HttpRequest request, RespondFn respond) {
     return answer(route_key, gateway_error(GatewayResponseType::kRequestTooLarge, request_id),
                   respond);
   }
-  std::string event = build_event(request, *route, key, request_id, now);
+  lambda::Payload event = lambda::Payload::of(build_event(request, *route, key, request_id, now));
   invoke(*route, std::move(event), std::move(request_id), std::move(respond));
 }
 
@@ -175,22 +190,23 @@ const UsagePlan* Gateway::plan_for(const ApiKey& key, const Route& route) const 
 std::optional<ThrottleLevel> Gateway::take_throttle_tokens(const Route& route, const ApiKey* key,
                                                            const UsagePlan* plan,
                                                            core::TimeUs now) {
-  // In AWS's order: plan (per key), stage method, account.
-  std::vector<std::pair<TokenBucket*, ThrottleLevel>> levels;
-  auto bucket = [&](ThrottleLevel level, std::string name, std::optional<double> rate,
-                    std::optional<std::int64_t> burst) {
+  // In AWS's order: plan (per key; per method, then plan-wide), stage method, account.
+  std::array<std::pair<TokenBucket*, ThrottleLevel>, 4> levels{};
+  std::size_t level_count = 0;
+  auto bucket = [&](ThrottleLevel level, std::initializer_list<std::string_view> key_parts,
+                    std::optional<double> rate, std::optional<std::int64_t> burst) {
     if (!rate && !burst) return;
     // One of the two unset means "no limit" on that dimension.
     const std::int64_t rate_milli = rate ? rate_limit_to_milli_rps(*rate) : kRateMilliRpsMax;
     const std::int64_t capacity = burst ? *burst : kBurstMax;
-    auto it = buckets_.find(name);
+    bucket_key(bucket_key_, key_parts);
+    auto it = buckets_.find(std::string_view(bucket_key_));
     if (it == buckets_.end()) {
-      it = buckets_.emplace(std::move(name), TokenBucket(rate_milli, capacity, now)).first;
+      it = buckets_.emplace(bucket_key_, TokenBucket(rate_milli, capacity, now)).first;
     }
-    levels.emplace_back(&it->second, level);
+    levels[level_count++] = {&it->second, level};
   };
   if (plan != nullptr) {
-    const std::string plan_key = "plan|" + plan->id + "|" + key->id;
     const ThrottleSettings* method_throttle = nullptr;
     for (const ApiStage& stage : plan->api_stages) {
       if (stage.api_id != route.api->id || stage.stage != route.stage->stage_name) continue;
@@ -199,12 +215,12 @@ std::optional<ThrottleLevel> Gateway::take_throttle_tokens(const Route& route, c
     }
     if (method_throttle != nullptr) {
       bucket(ThrottleLevel::kUsagePlan,
-             plan_key + "|" + route.stage->stage_name + "|" + route.method_key,
+             {"plan", plan->id, key->id, route.stage->stage_name, route.method_key},
              method_throttle->rate_limit, method_throttle->burst_limit);
     }
     if (plan->throttle &&
         (method_throttle == nullptr || !options_.plan_method_throttle_replaces_plan)) {
-      bucket(ThrottleLevel::kUsagePlan, plan_key, plan->throttle->rate_limit,
+      bucket(ThrottleLevel::kUsagePlan, {"plan", plan->id, key->id}, plan->throttle->rate_limit,
              plan->throttle->burst_limit);
     }
   }
@@ -213,17 +229,18 @@ std::optional<ThrottleLevel> Gateway::take_throttle_tokens(const Route& route, c
   if (setting == settings.end()) setting = settings.find("*/*");
   if (setting != settings.end()) {
     bucket(ThrottleLevel::kStageMethod,
-           "stage|" + route.api->id + "|" + route.stage->stage_name + "|" + route.method_key,
+           {"stage", route.api->id, route.stage->stage_name, route.method_key},
            setting->second.throttling_rate_limit, setting->second.throttling_burst_limit);
   }
-  levels.emplace_back(&account_bucket_, ThrottleLevel::kAccount);
+  levels[level_count++] = {&account_bucket_, ThrottleLevel::kAccount};
+  const auto used = std::span(levels).first(level_count);
   if (options_.refund_on_later_rejection) {
-    for (const auto& [bucket_at_level, level] : levels) {
-      if (!bucket_at_level->has_token(now)) return level;
+    for (const auto& [at_level, level] : used) {
+      if (!at_level->has_token(now)) return level;
     }
   }
-  for (const auto& [bucket_at_level, level] : levels) {
-    if (!bucket_at_level->try_take(now)) return level;
+  for (const auto& [at_level, level] : used) {
+    if (!at_level->try_take(now)) return level;
   }
   return std::nullopt;
 }

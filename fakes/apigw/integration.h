@@ -2,13 +2,15 @@
 // the throttles, the quota and the size limit: the Lambda proxy integration of the method.
 //
 // Contract
-// - invoke() is given the function name of the method's integration and the proxy event v1 as
-//   JSON text (reference 1.5). It answers exactly once by calling `done`, either before invoke()
+// - invoke() is given the function name of the method's integration and the proxy event v1
+//   (reference 1.5) as a lambda::Payload: typed, its JSON text written only if asked for
+//   (fakes/lambda/payload.h). It answers exactly once by calling `done`, either before invoke()
 //   returns or later on the same executor (the Lambda fake answers after the modelled duration in
 //   virtual time). Calling `done` more than once is a programmer error; the gateway ignores any
 //   call after the first and any call after it gave up on the request (the 29 s timeout).
 // - Results and what the client then gets (reference 1.3, 1.6):
-//     kResponse       payload = the function's response JSON. Valid proxy output -> the
+//     kResponse       payload = the function's response (JSON text, or a typed proxy
+//                     response that reads back as itself). Valid proxy output -> the
 //                     function's status, headers and body; malformed -> 502.
 //     kFunctionError  the function ran and failed (unhandled error, runtime exit, or its own
 //                     Lambda timeout, which Invoke reports as the function error
@@ -26,19 +28,21 @@
 #include <functional>
 #include <string>
 
+#include "fakes/lambda/payload.h"
+
 namespace twin::fakes::apigw {
 
 struct IntegrationResult {
   enum class Kind { kResponse, kFunctionError, kThrottled, kTimeout };
   Kind kind = Kind::kResponse;
-  std::string payload;  // the function's response JSON, for kResponse
+  lambda::Payload payload;  // the function's response, for kResponse
   std::string detail;
 };
 
 class Integration {
  public:
   virtual ~Integration() = default;
-  virtual void invoke(const std::string& function_name, std::string event_json,
+  virtual void invoke(const std::string& function_name, lambda::Payload event,
                       std::function<void(IntegrationResult)> done) = 0;
 };
 

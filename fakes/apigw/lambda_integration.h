@@ -24,17 +24,18 @@ class LambdaIntegration : public Integration {
  public:
   explicit LambdaIntegration(lambda::LambdaService& lambda) : lambda_(lambda) {}
 
-  void invoke(const std::string& function_name, std::string event_json,
+  void invoke(const std::string& function_name, lambda::Payload event,
               std::function<void(IntegrationResult)> done) override {
-    lambda_.invoke(function_name, std::move(event_json),
-                   [done = std::move(done)](lambda::InvokeResult r) { done(to_integration(r)); });
+    lambda_.invoke(
+        function_name, std::move(event),
+        [done = std::move(done)](lambda::InvokeResult r) { done(to_integration(std::move(r))); });
   }
 
-  static IntegrationResult to_integration(const lambda::InvokeResult& r) {
+  static IntegrationResult to_integration(lambda::InvokeResult r) {
     using Kind = lambda::InvokeResult::Kind;
     switch (r.kind) {
       case Kind::kSuccess:
-        return {IntegrationResult::Kind::kResponse, r.payload, ""};
+        return {IntegrationResult::Kind::kResponse, std::move(r.payload), ""};
       case Kind::kFunctionError:
       case Kind::kTimeout:
         return {IntegrationResult::Kind::kFunctionError, "", r.error_type + ": " + r.error_message};

@@ -34,10 +34,11 @@ class ScriptedIntegration : public Integration {
   // Keeps only the count of calls, not their events (benchmarks).
   void set_record_events(bool record) { record_events_ = record; }
 
-  void invoke(const std::string& function_name, std::string event_json,
+  // Records the event's JSON text (written here, the gateway hands it over typed).
+  void invoke(const std::string& function_name, lambda::Payload event,
               std::function<void(IntegrationResult)> done) override {
     ++call_count_;
-    if (record_events_) calls_.push_back({function_name, std::move(event_json)});
+    if (record_events_) calls_.push_back({function_name, event.json()});
     if (delay_us_ == 0) return done(result_);
     if (delay_us_ < 0) return;
     executor_.at(executor_.now() + delay_us_,

@@ -91,13 +91,17 @@ core::Status validate_fields(const EventSourceMappingConfig& c) {
   return core::Status::ok();
 }
 
-core::SqsRecord to_record(sqs::Message&& m, const std::string& arn, const std::string& region) {
+// The batch keeps its messages (their receipt handles, a retry after a throttle), so the record
+// is a copy, made field by field.
+core::SqsRecord to_record(const sqs::Message& m, const std::string& arn,
+                          const std::string& region) {
   core::SqsRecord r;
-  r.message_id = std::move(m.message_id);
-  r.receipt_handle = std::move(m.receipt_handle);
-  r.body = std::move(m.body);
-  for (auto& [k, v] : m.attributes) r.attributes.emplace_back(k, v);
-  for (auto& [name, v] : m.message_attributes) {
+  r.message_id = m.message_id;
+  r.receipt_handle = m.receipt_handle;
+  r.body = m.body;
+  r.attributes.reserve(m.attributes.size());
+  for (const auto& [k, v] : m.attributes) r.attributes.emplace_back(k, v);
+  for (const auto& [name, v] : m.message_attributes) {
     core::SqsMessageAttribute a;
     a.name = name;
     a.data_type = v.data_type;
@@ -105,8 +109,8 @@ core::SqsRecord to_record(sqs::Message&& m, const std::string& arn, const std::s
     if (v.binary_value) a.binary_value = core::base64_encode(*v.binary_value);
     r.message_attributes.push_back(std::move(a));
   }
-  r.md5_of_message_attributes = std::move(m.md5_of_message_attributes);
-  r.md5_of_body = std::move(m.md5_of_body);
+  r.md5_of_message_attributes = m.md5_of_message_attributes;
+  r.md5_of_body = m.md5_of_body;
   r.event_source_arn = arn;
   r.aws_region = region;
   return r;
@@ -276,9 +280,9 @@ void EventSourceMapping::invoke(const std::shared_ptr<Batch>& b) {
   core::SqsEvent event;
   event.records.reserve(b->messages.size());
   for (const sqs::Message& m : b->messages) {
-    event.records.push_back(to_record(sqs::Message(m), config_.event_source_arn, region_));
+    event.records.push_back(to_record(m, config_.event_source_arn, region_));
   }
-  lambda_.invoke(config_.function_name, core::serialize(event),
+  lambda_.invoke(config_.function_name, lambda::Payload::of(std::move(event)),
                  [this, alive = std::weak_ptr<bool>(alive_), b](lambda::InvokeResult r) {
                    if (auto a = alive.lock(); a && *a) on_result(b, std::move(r));
                  });
@@ -310,10 +314,12 @@ void EventSourceMapping::on_result(const std::shared_ptr<Batch>& b, lambda::Invo
     return next_batch(b);
   }
   std::set<std::string> failed;
-  if (report_batch_item_failures_) {
+  const core::SqsBatchResponse* typed = result.payload.sqs_batch_response();
+  const bool nothing_failed = typed != nullptr && typed->batch_item_failures.empty();
+  if (report_batch_item_failures_ && !nothing_failed) {
     std::set<std::string> ids;
     for (const sqs::Message& m : b->messages) ids.insert(m.message_id);
-    auto parsed = parse_batch_item_failures(result.payload, ids);
+    auto parsed = batch_item_failures(result.payload, ids);
     if (!parsed.is_ok()) {
       metrics_.failures += size;
       return next_batch(b);
@@ -393,6 +399,31 @@ std::set<std::string> with_rest_of_groups(const std::vector<sqs::Message>& batch
     }
   }
   return failed;
+}
+
+core::Result<std::set<std::string>> batch_item_failures(const core::SqsBatchResponse& response,
+                                                        const std::set<std::string>& batch_ids) {
+  // Item by item, in the order and with the words of parse_batch_item_failures: its text is
+  // {"batchItemFailures":[{"itemIdentifier":...},...]} with well-formed strings.
+  std::set<std::string> failed;
+  for (const std::string& id : response.batch_item_failures) {
+    if (id.empty()) {
+      return core::invalid_argument("batchItemFailures: an entry without an itemIdentifier");
+    }
+    if (!batch_ids.contains(id)) {
+      return core::invalid_argument("batchItemFailures: " + id + " is not in the batch");
+    }
+    failed.insert(id);
+  }
+  return failed;
+}
+
+core::Result<std::set<std::string>> batch_item_failures(const lambda::Payload& response,
+                                                        const std::set<std::string>& batch_ids) {
+  if (const core::SqsBatchResponse* typed = response.sqs_batch_response()) {
+    return batch_item_failures(*typed, batch_ids);
+  }
+  return parse_batch_item_failures(response.json(), batch_ids);
 }
 
 }  // namespace twin::fakes::esm

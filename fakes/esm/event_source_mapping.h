@@ -183,6 +183,13 @@ class EventSourceMapping {
 // ids, or an error when the whole batch counts as failed. Exposed for tests.
 core::Result<std::set<std::string>> parse_batch_item_failures(
     std::string_view response, const std::set<std::string>& batch_ids);
+// The same for a typed response (one whose text reads back as itself, lambda::Payload::of):
+// the answer parse_batch_item_failures gives for its text.
+core::Result<std::set<std::string>> batch_item_failures(const core::SqsBatchResponse& response,
+                                                        const std::set<std::string>& batch_ids);
+// Either, for an invocation's payload.
+core::Result<std::set<std::string>> batch_item_failures(const lambda::Payload& response,
+                                                        const std::set<std::string>& batch_ids);
 
 // FIFO: `failed` plus every message after the first failed one of its message group, in the
 // batch's order (messages without a MessageGroupId attribute stand alone). Exposed for tests.

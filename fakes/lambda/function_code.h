@@ -5,6 +5,11 @@
 // Status's aws_code, else its code name). run() may also throw; the fake catches at this edge,
 // as the Lambda runtime does, and reports errorType "Exception" with what(). run() is called on
 // the executor's thread, to completion, and must not block.
+//
+// The Lambda fake calls invoke(), which by default hands the event's text to run(). A code that
+// understands typed payloads (payload.h) may override invoke(); it must then answer every
+// event exactly as run(event.json()) would, its answer's json() equal byte for byte to what
+// run() returns (HandlerFunctionCode; tests/fakes/typed_payload_test.cc).
 #pragma once
 
 #include <string>
@@ -12,6 +17,7 @@
 
 #include "core/handler.h"
 #include "core/status.h"
+#include "fakes/lambda/payload.h"
 
 namespace twin::fakes::lambda {
 
@@ -19,14 +25,31 @@ class FunctionCode {
  public:
   virtual ~FunctionCode() = default;
   virtual core::Result<std::string> run(std::string_view event_json) = 0;
+  virtual core::Result<Payload> invoke(const Payload& event) {
+    core::Result<std::string> out = run(event.json());
+    if (!out.is_ok()) return out.status();
+    return Payload(std::move(*out));
+  }
 };
 
 // Runs the production handler. The handler is owned by the caller and outlives this adapter.
+// Typed proxy and SQS events go straight to Handler::handle_proxy and handle_sqs, which is what
+// Handler::invoke does after reading the text (Payload::of hands an event over typed only when
+// its text reads back as the same event); the answer is typed the same way.
 class HandlerFunctionCode : public FunctionCode {
  public:
   explicit HandlerFunctionCode(core::Handler& handler) : handler_(handler) {}
   core::Result<std::string> run(std::string_view event_json) override {
     return handler_.invoke(event_json);
+  }
+  core::Result<Payload> invoke(const Payload& event) override {
+    if (const core::ProxyEvent* proxy = event.proxy_event()) {
+      return Payload::of(handler_.handle_proxy(*proxy));
+    }
+    if (const core::SqsEvent* sqs = event.sqs_event()) {
+      return Payload::of(handler_.handle_sqs(*sqs));
+    }
+    return FunctionCode::invoke(event);
   }
 
  private:

@@ -82,7 +82,7 @@ struct LambdaService::Invocation {
   Function* fn;
   std::uint64_t environment_id;
   bool from_unreserved;
-  std::string payload;
+  Payload payload;
   InvokeCallback done;
   InvokeResult result;
 };
@@ -236,8 +236,7 @@ void LambdaService::deliver(InvokeCallback done, InvokeResult result) {
   });
 }
 
-void LambdaService::invoke(const std::string& function_name, std::string payload,
-                           InvokeCallback done) {
+void LambdaService::invoke(const std::string& function_name, Payload payload, InvokeCallback done) {
   InvokeResult refused;
   auto it = functions_.find(function_name);
   if (it == functions_.end()) {
@@ -247,7 +246,7 @@ void LambdaService::invoke(const std::string& function_name, std::string payload
                       "ResourceNotFoundException", 404};
     return deliver(std::move(done), std::move(refused));
   }
-  if (payload.size() > kSyncPayloadBytesMax) {
+  if (payload.json_larger_than(kSyncPayloadBytesMax)) {
     refused.kind = InvokeResult::Kind::kRequestError;
     refused.status = {core::StatusCode::kInvalidArgument,
                       "Request must be smaller than 6291456 bytes for the InvokeFunction operation",
@@ -294,10 +293,27 @@ void LambdaService::invoke(const std::string& function_name, std::string payload
   });
 }
 
-core::DurationUs LambdaService::draw_duration(Function& fn, std::string_view event_json) {
+namespace {
+
+// The route of an event: the function's classifier on the event's text, or for a typed event
+// and the default classifier, what classify_route would find in its text (a typed payload's
+// text is well-formed JSON without "Records" for a proxy event, with it for an SQS event).
+std::string route_of(const FunctionConfig& config, const Payload& event) {
+  using Classifier = std::string (*)(std::string_view);
+  const Classifier* f = config.classifier.target<Classifier>();
+  if (f != nullptr && *f == &classify_route) {
+    if (const core::ProxyEvent* proxy = event.proxy_event()) return proxy->resource;
+    if (event.sqs_event() != nullptr) return "sqs";
+  }
+  return config.classifier(event.json());
+}
+
+}  // namespace
+
+core::DurationUs LambdaService::draw_duration(Function& fn, const Payload& event) {
   const DurationModel* model = &fn.config.duration;
   if (!fn.config.route_durations.empty()) {
-    auto it = fn.config.route_durations.find(fn.config.classifier(event_json));
+    auto it = fn.config.route_durations.find(route_of(fn.config, event));
     if (it != fn.config.route_durations.end()) model = &it->second;
   }
   switch (model->kind) {
@@ -332,16 +348,16 @@ void set_function_error(InvokeResult& r, std::string type, std::string message) 
 }
 
 // Runs the code at the runtime's edge: a Status error or an exception becomes a function error.
-void run_code(FunctionCode& code, std::string_view payload, InvokeResult& r) {
+void run_code(FunctionCode& code, const Payload& payload, InvokeResult& r) {
   try {
-    core::Result<std::string> out = code.run(payload);
+    core::Result<Payload> out = code.invoke(payload);
     if (!out.is_ok()) {
       const core::Status& s = out.status();
       std::string type =
           s.aws_code().empty() ? std::string(core::to_string(s.code())) : s.aws_code();
       return set_function_error(r, std::move(type), s.message());
     }
-    if (out->size() > kResponsePayloadBytesMax) {
+    if (out->json_larger_than(kResponsePayloadBytesMax)) {
       return set_function_error(r, "Function.ResponseSizeTooLarge",
                                 "Response payload size exceeded maximum allowed payload size "
                                 "(6291556 bytes).");
@@ -377,8 +393,7 @@ void LambdaService::start_handler(const std::shared_ptr<Invocation>& inv) {
                       std::to_string(fn.config.timeout_s) + ".00 seconds";
     r.payload = error_body(r.error_type, r.error_message);
   }
-  inv->payload.clear();
-  inv->payload.shrink_to_fit();
+  inv->payload = Payload();
   executor_.at(start + r.duration_us, [this, alive = std::weak_ptr<bool>(alive_), inv] {
     if (auto a = alive.lock(); a && *a) finish(inv);
   });

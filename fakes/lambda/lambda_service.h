@@ -79,8 +79,9 @@ class LambdaService {
                                         std::optional<std::int64_t> reserved);
 
   // Synchronous Invoke (RequestResponse). `done` runs exactly once, on the executor, never
-  // before invoke() returns.
-  void invoke(const std::string& function_name, std::string payload, InvokeCallback done);
+  // before invoke() returns. A typed payload reaches a FunctionCode that reads typed events as
+  // it is (payload.h); limits and the route classifier see its text, or what the text would say.
+  void invoke(const std::string& function_name, Payload payload, InvokeCallback done);
 
   // nullptr when there is no such function.
   const FunctionConfig* function_config(const std::string& function_name) const;
@@ -119,7 +120,7 @@ class LambdaService {
   void start_handler(const std::shared_ptr<Invocation>& inv);
   void finish(const std::shared_ptr<Invocation>& inv);
   void schedule_reclaim(Function& fn, std::uint64_t env_id);
-  core::DurationUs draw_duration(Function& fn, std::string_view event_json);
+  core::DurationUs draw_duration(Function& fn, const Payload& event);
   bool injected_error(Function& fn, core::TimeUs start);
 
   core::Executor& executor_;

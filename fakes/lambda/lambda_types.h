@@ -12,6 +12,7 @@
 
 #include "core/ports/clock.h"
 #include "core/status.h"
+#include "fakes/lambda/payload.h"
 
 namespace twin::fakes::lambda {
 
@@ -100,9 +101,9 @@ struct InvokeResult {
     kRequestError,   // the Invoke call itself failed (unknown function, payload too large)
   };
   Kind kind = Kind::kSuccess;
-  std::string payload;          // response, or the error body AWS returns
-  std::string error_type;       // errorType for function errors and timeouts
-  std::string error_message;    // errorMessage for function errors and timeouts
+  Payload payload;            // response (typed when the code answered typed), or AWS's error body
+  std::string error_type;     // errorType for function errors and timeouts
+  std::string error_message;  // errorMessage for function errors and timeouts
   std::string throttle_reason;  // kThrottled: the Reason member
   core::Status status;          // kThrottled, kRequestError: AWS code and HTTP status
   std::string request_id;       // empty when throttled or refused

@@ -1,5 +1,7 @@
 #include "fakes/memory/memory_ports.h"
 
+#include <cstring>
+
 namespace twin::fakes {
 
 std::uint64_t SeededIdSource::next64() {
@@ -15,13 +17,18 @@ std::string SeededIdSource::next_uuid() {
   hi = (hi & ~0xF000ULL) | 0x4000ULL;                  // version 4
   lo = (lo & ~(0xC000ULL << 48)) | (0x8000ULL << 48);  // variant 10xx
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string out(36, '-');
-  std::size_t at = 0;
-  for (int nibble = 0; nibble < 32; ++nibble) {
-    if (at == 8 || at == 13 || at == 18 || at == 23) ++at;  // dashes stay
-    std::uint64_t word = nibble < 16 ? hi : lo;
-    out[at++] = kHex[(word >> (60 - 4 * (nibble % 16))) & 15];
+  // The 32 digits first, then placed around the dashes (8-4-4-4-12).
+  char digits[32];
+  for (int i = 0; i < 16; ++i) {
+    digits[i] = kHex[(hi >> (60 - 4 * i)) & 15];
+    digits[16 + i] = kHex[(lo >> (60 - 4 * i)) & 15];
   }
+  std::string out(36, '-');
+  std::memcpy(&out[0], digits, 8);
+  std::memcpy(&out[9], digits + 8, 4);
+  std::memcpy(&out[14], digits + 12, 4);
+  std::memcpy(&out[19], digits + 16, 4);
+  std::memcpy(&out[24], digits + 20, 12);
   return out;
 }
 

@@ -11,7 +11,11 @@
 //   database.
 // - kFull: every commit is fsync'ed before it returns; it survives power loss too (as far as
 //   the disk honours fsync).
-// `:memory:` survives nothing beyond the connection.
+// `:memory:` survives nothing beyond the connection. Its journal stays in memory whatever the
+// pragmas say (journal_mode=WAL does not apply to it); journal_mode=OFF would be cheaper still
+// but makes ROLLBACK undefined, and Transaction relies on ROLLBACK.
+//
+// The first open turns SQLite's memory statistics off for the whole process (sqlite_db.cc).
 //
 // Owned by one store or service; not thread-safe (one executor thread owns it).
 #pragma once

@@ -133,7 +133,7 @@ core::Result<ReceiveMessageResponse> SqsService::receive_now(Queue& queue,
       m.visible_at = visible_at;
       std::string handle = make_receipt_handle(queue, m.seq, m.receive_count);
       if (attempt) received.push_back({m.seq, m.receive_count, m.visible_at, handle});
-      response.messages.push_back(make_message(queue, m, r, handle));
+      response.messages.push_back(make_message(queue, std::move(m), r, std::move(handle)));
     }
     if (!moved || !progress || static_cast<std::int64_t>(response.messages.size()) >= limit) break;
   }

@@ -1,5 +1,6 @@
 // SqsService: ReceiveMessage, DLQ redrive, retention, FIFO groups and long polling
 // (reference 3.7, 3.10, 3.11, 3.12).
+#include <algorithm>
 #include <charconv>
 #include <set>
 
@@ -173,7 +174,8 @@ core::Result<std::optional<ReceiveMessageResponse>> SqsService::repeat_receive_a
     messages[i].visible_at = visible_at;
     (*entries)[i].visible_at = visible_at;
     if (!messages[i].group_id.empty()) groups.insert(messages[i].group_id);
-    response.messages.push_back(make_message(queue, messages[i], r, (*entries)[i].receipt_handle));
+    response.messages.push_back(
+        make_message(queue, std::move(messages[i]), r, (*entries)[i].receipt_handle));
   }
   for (const auto& g : groups) {
     if (auto s = refresh_group(queue.id, g); !s.is_ok()) return s;
@@ -238,6 +240,7 @@ core::Result<std::vector<SqsService::StoredMessage>> SqsService::select_standard
   if (!sel.is_ok()) return sel.status();
   (*sel)->bind(1, queue.id).bind(2, executor_.now()).bind(3, limit);
   std::vector<StoredMessage> out;
+  out.reserve(static_cast<std::size_t>(std::min<std::int64_t>(limit, kMaxNumberOfMessagesMax)));
   for (;;) {
     auto row = (*sel)->step();
     if (!row.is_ok()) return row.status();
@@ -308,9 +311,15 @@ core::Result<bool> SqsService::move_to_dead_letter_queue(Queue& queue, const Sto
   return true;
 }
 
-Message SqsService::make_message(const Queue& queue, const StoredMessage& m,
-                                 const ReceiveMessageRequest& r, const std::string& handle) {
-  Message out{m.message_id, handle, m.md5_body, m.body, {}, std::nullopt, {}};
+Message SqsService::make_message(const Queue& queue, StoredMessage&& m,
+                                 const ReceiveMessageRequest& r, std::string handle) {
+  Message out{std::move(m.message_id),
+              std::move(handle),
+              std::move(m.md5_body),
+              std::move(m.body),
+              {},
+              std::nullopt,
+              {}};
   auto put = [&](std::string_view name, std::string value) {
     if (wants(r, name)) out.attributes[std::string(name)] = std::move(value);
   };

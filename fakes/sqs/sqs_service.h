@@ -174,8 +174,9 @@ class SqsService {
   core::Result<std::vector<StoredMessage>> select_standard(const Queue& queue, std::int64_t limit);
   core::Result<std::vector<StoredMessage>> select_fifo(const Queue& queue, std::int64_t limit);
   core::Result<bool> move_to_dead_letter_queue(Queue& queue, const StoredMessage& message);
-  Message make_message(const Queue& queue, const StoredMessage& stored,
-                       const ReceiveMessageRequest& request, const std::string& handle);
+  // Takes the stored message's strings.
+  Message make_message(const Queue& queue, StoredMessage&& stored,
+                       const ReceiveMessageRequest& request, std::string handle);
   core::Status refresh_group(std::int64_t queue_id, const std::string& group_id);
   core::Result<core::TimeUs> next_visible_at(const Queue& queue);
   void wake_waiters(std::int64_t queue_id);

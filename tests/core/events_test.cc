@@ -103,7 +103,14 @@ TEST(SqsEvent, RecordedAwsShapeParses) {
 
 TEST(Encoding, Base64IsStrict) {
   EXPECT_EQ(core::base64_encode("hello"), "aGVsbG8=");
+  EXPECT_EQ(core::base64_encode("hell"), "aGVsbA==");
+  EXPECT_EQ(core::base64_encode("hel"), "aGVs");
+  EXPECT_EQ(core::base64_encode(""), "");
+  EXPECT_EQ(core::base64_encode(std::string_view("\xff\x00\xfe", 3)), "/wD+");
   EXPECT_EQ(core::base64_decode("aGVsbG8=").value_or("?"), "hello");
+  EXPECT_EQ(core::base64_decode("aGVsbA==").value_or("?"), "hell");
+  EXPECT_EQ(core::base64_decode("aGVs").value_or("?"), "hel");
+  EXPECT_EQ(core::base64_decode("/wD+").value_or("?"), std::string_view("\xff\x00\xfe", 3));
   EXPECT_EQ(core::base64_decode("").value_or("?"), "");
   EXPECT_FALSE(core::base64_decode("aGVsbG8"));   // not a multiple of 4
   EXPECT_FALSE(core::base64_decode("aGV=bG8="));  // padding inside

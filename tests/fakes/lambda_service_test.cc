@@ -56,7 +56,7 @@ class LambdaTest : public ::testing::Test {
     auto s = lambda_.create_function(c, code_);
     ASSERT_TRUE(s.is_ok()) << s.to_string();
   }
-  void invoke(std::string payload = R"({"x":1})", const std::string& name = "fn") {
+  void invoke(Payload payload = R"({"x":1})", const std::string& name = "fn") {
     lambda_.invoke(name, std::move(payload), [this](InvokeResult r) {
       done_.push_back({std::move(r), executor_.now()});
     });
@@ -363,6 +363,80 @@ TEST_F(LambdaTest, SettingsOutOfRangeNameTheField) {
   EXPECT_NE(lambda_.create_function(c, code_).message().find("'functionName'"), std::string::npos);
   create(config());
   EXPECT_EQ(lambda_.create_function(config(), code_).aws_code(), "ResourceConflictException");
+}
+
+// Answers every event with a typed proxy response whose body has `body_bytes` bytes.
+class TypedResponseCode : public FunctionCode {
+ public:
+  core::Result<std::string> run(std::string_view) override { return invoke("{}")->json(); }
+  core::Result<Payload> invoke(const Payload&) override {
+    core::ProxyResponse r;
+    r.body = std::string(body_bytes, 'x');
+    return Payload::of(std::move(r));
+  }
+  std::size_t body_bytes = 0;
+};
+
+// Typed payloads (payload.h) meet the limits and take the routes of their text.
+TEST_F(LambdaTest, TypedEventsTakeTheRoutesAndMeetTheLimitsOfTheirText) {
+  FunctionConfig c = config(DurationModel::fixed(10 * kMs));
+  c.route_durations = {{"/trigger", DurationModel::fixed(50 * kMs)},
+                       {"sqs", DurationModel::fixed(400 * kMs)}};
+  create(c);
+  core::ProxyEvent event;
+  event.resource = event.path = "/trigger";
+  event.http_method = "POST";
+  event.body = "";
+  const std::string first_text = core::serialize(event);
+  invoke(Payload::of(core::ProxyEvent(event)));
+  executor_.advance(kSecond);
+  invoke(Payload::of(core::SqsEvent{}));
+  executor_.advance(kSecond);
+  event.body = std::string(kSyncPayloadBytesMax - first_text.size(), 'x');  // exactly the limit
+  invoke(Payload::of(core::ProxyEvent(event)));
+  executor_.advance(kSecond);
+  event.body->push_back('x');
+  invoke(Payload::of(core::ProxyEvent(event)));
+  executor_.advance(kSecond);
+  ASSERT_EQ(done_.size(), 4u);
+  EXPECT_EQ(metrics().durations_us, (std::vector<core::DurationUs>{50 * kMs, 400 * kMs, 50 * kMs}));
+  EXPECT_EQ(done_[0].result.payload, first_text);  // the code echoed the event's text
+  EXPECT_EQ(done_[2].result.kind, InvokeResult::Kind::kSuccess);
+  EXPECT_EQ(done_[2].result.payload.json().size(), kSyncPayloadBytesMax);  // the echoed text
+  EXPECT_EQ(done_[3].result.status.aws_code(), "RequestTooLargeException");
+}
+
+TEST_F(LambdaTest, ACustomClassifierReadsATypedEventsText) {
+  FunctionConfig c = config(DurationModel::fixed(10 * kMs));
+  c.route_durations = {{"typed", DurationModel::fixed(70 * kMs)}};
+  c.classifier = [](std::string_view text) -> std::string {
+    return text.find(R"("resource":"/trigger")") != std::string_view::npos ? "typed" : "";
+  };
+  create(c);
+  core::ProxyEvent event;
+  event.resource = event.path = "/trigger";
+  event.http_method = "POST";
+  invoke(Payload::of(std::move(event)));
+  executor_.advance(kSecond);
+  EXPECT_EQ(metrics().durations_us, (std::vector<core::DurationUs>{70 * kMs}));
+}
+
+TEST_F(LambdaTest, ATypedResponseOverTheLimitIsAFunctionError) {
+  TypedResponseCode typed;
+  ASSERT_TRUE(lambda_.create_function(config(), typed).is_ok());
+  const std::size_t empty_body_bytes = Payload::of(core::ProxyResponse{}).json().size();
+  typed.body_bytes = kResponsePayloadBytesMax - empty_body_bytes;  // exactly the limit
+  invoke();
+  executor_.advance(kSecond);
+  typed.body_bytes += 1;
+  invoke();
+  executor_.advance(kSecond);
+  ASSERT_EQ(done_.size(), 2u);
+  EXPECT_EQ(done_[0].result.kind, InvokeResult::Kind::kSuccess);
+  EXPECT_NE(done_[0].result.payload.proxy_response(), nullptr);
+  EXPECT_EQ(done_[0].result.payload.json().size(), kResponsePayloadBytesMax);
+  EXPECT_EQ(done_[1].result.kind, InvokeResult::Kind::kFunctionError);
+  EXPECT_EQ(done_[1].result.error_type, "Function.ResponseSizeTooLarge");
 }
 
 }  // namespace
