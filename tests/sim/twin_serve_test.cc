@@ -167,6 +167,42 @@ TEST_F(TwinServe, AMessageSentBeforeARestartIsReceivedAfterIt) {
   EXPECT_NE(received.out.find("survives restarts"), std::string::npos) << received.out;
 }
 
+// Delays and visibility deadlines are absolute times in SQLite: across a restart, a delayed
+// message is still delayed and a received one still invisible, until their times pass.
+TEST_F(TwinServe, DelaysAndVisibilityDeadlinesResumeAfterARestart) {
+  const std::string data = "--data-dir " + (dir_.path() / "data").string();
+  const std::string target = " -H 'Content-Type: application/x-amz-json-1.0' -H 'X-Amz-Target: ";
+  auto call = [&](const std::string& url, const std::string& op, const std::string& body) {
+    return sh("curl -s -X POST" + target + "AmazonSQS." + op + "' -d '" + body + "' " + url + "/")
+        .out;
+  };
+  std::string queue_url;
+  {
+    ServeProcess server(data);
+    ASSERT_TRUE(server.running()) << server.output();
+    queue_url =
+        std::string(json::parse(call(server.url(), "CreateQueue", R"({"QueueName":"resume-q"})"))
+                        .at("QueueUrl")
+                        .as_string());
+    call(server.url(), "SendMessage",
+         R"({"QueueUrl":")" + queue_url + R"(","MessageBody":"delayed","DelaySeconds":2})");
+    call(server.url(), "SendMessage",
+         R"({"QueueUrl":")" + queue_url + R"(","MessageBody":"held"})");
+    auto first = call(server.url(), "ReceiveMessage",
+                      R"({"QueueUrl":")" + queue_url + R"(","VisibilityTimeout":2})");
+    EXPECT_NE(first.find("held"), std::string::npos) << first;
+    EXPECT_EQ(server.stop(SIGTERM), 0);
+  }
+  ServeProcess again(data);
+  ASSERT_TRUE(again.running()) << again.output();
+  const std::string receive = R"({"QueueUrl":")" + queue_url + R"(","MaxNumberOfMessages":10})";
+  EXPECT_EQ(call(again.url(), "ReceiveMessage", receive), "{}");
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  auto later = call(again.url(), "ReceiveMessage", receive);
+  EXPECT_NE(later.find("delayed"), std::string::npos) << later;
+  EXPECT_NE(later.find("held"), std::string::npos) << later;
+}
+
 TEST_F(TwinServe, ARecordingReplaysToTheSameStatuses) {
   const std::string recording = (dir_.path() / "recorded.json").string();
   {
