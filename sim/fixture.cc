@@ -283,8 +283,8 @@ bool known_figure(const std::vector<std::string>& keys, const Fixture& fixture) 
   auto n = keys.size();
   const std::string& top = keys[0];
   if (top == "invitations_sent" || top == "messages_processed" || top == "messages_accepted" ||
-      top == "recorded_mismatches" ||
-      top == "exactly_once" || top == "duplicate_effects" || top == "lost_messages") {
+      top == "recorded_mismatches" || top == "exactly_once" || top == "duplicate_effects" ||
+      top == "lost_messages") {
     return n == 1;
   }
   if (top == "registrations") {
