@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <sstream>
 
@@ -80,8 +81,26 @@ core::Result<std::unique_ptr<ServeApp>> ServeApp::create(const Fixture& fixture,
   return app;
 }
 
+// The request edge: an exception from any endpoint (a bug) becomes a 500 for this request,
+// with the detail on stderr, instead of taking the server down with everyone's requests.
 void ServeApp::handle(WireRequest request, Respond respond) {
   ++requests_;
+  auto answered = std::make_shared<bool>(false);
+  Respond once = [answered, respond = std::move(respond)](WireResponse response) {
+    if (*answered) return;
+    *answered = true;
+    respond(std::move(response));
+  };
+  try {
+    route(std::move(request), once);
+  } catch (const std::exception& e) {
+    std::cerr << "twin serve: internal error: " << e.what() << "\n";
+    once(json_response(500, {{"__type", "InternalFailure"},
+                             {"message", "internal error in the twin (details on its stderr)"}}));
+  }
+}
+
+void ServeApp::route(WireRequest request, Respond respond) {
   if (SqsJsonApi::is_sqs_request(request)) return sqs_api_->handle(request, std::move(respond));
   if (ApigwManagementApi::is_management_request(request)) {
     WireResponse response = management_api_->handle(request);

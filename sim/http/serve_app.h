@@ -67,6 +67,7 @@ class ServeApp {
  private:
   ServeApp(const Fixture& fixture, ServeOptions options, core::Executor& executor,
            std::string base_url);
+  void route(WireRequest request, Respond respond);
   void execute_api(const WireRequest& request, Respond respond);
   WireResponse twin_endpoint(const WireRequest& request);
   void record(const WireRequest& request, std::size_t index, int status);
