@@ -19,10 +19,10 @@ boost::json::object route_report(const RouteStats& r) {
   boost::json::object counts;
   for (const auto& [status, n] : r.status_counts) counts[status] = n;
   boost::json::object latency;
-  latency["p50"] = ms(percentile_us(r.latencies_us, 50));
-  latency["p90"] = ms(percentile_us(r.latencies_us, 90));
-  latency["p99"] = ms(percentile_us(r.latencies_us, 99));
-  latency["max"] = ms(percentile_us(r.latencies_us, 100));
+  latency["p50"] = ms(fakes::lambda::nearest_rank_percentile(r.latencies_us, 50));
+  latency["p90"] = ms(fakes::lambda::nearest_rank_percentile(r.latencies_us, 90));
+  latency["p99"] = ms(fakes::lambda::nearest_rank_percentile(r.latencies_us, 99));
+  latency["max"] = ms(fakes::lambda::nearest_rank_percentile(r.latencies_us, 100));
   boost::json::object out;
   out["requests"] = r.requests;
   out["gave_up"] = r.gave_up;
@@ -263,15 +263,6 @@ void Run::finish() {
 }
 
 }  // namespace
-
-core::DurationUs percentile_us(std::vector<core::DurationUs> values, double p) {
-  if (values.empty()) return 0;
-  std::sort(values.begin(), values.end());
-  const double rank = std::ceil(p / 100.0 * static_cast<double>(values.size()));
-  const auto index =
-      static_cast<std::size_t>(std::clamp(rank, 1.0, static_cast<double>(values.size()))) - 1;
-  return values[index];
-}
 
 core::Result<ReplayOutput> replay(const Fixture& fixture, const ReplayOptions& options) {
   Run run(fixture, options, options.seed.value_or(fixture.seed));

@@ -71,7 +71,4 @@ core::Result<ReplayOutput> replay(const Fixture& fixture, const ReplayOptions& o
 // The human summary of one run (the table `twin replay` prints).
 std::string summary_text(const Fixture& fixture, const ReplayOutput& out);
 
-// Nearest-rank percentile, p in (0, 100]; 0 for no values.
-core::DurationUs percentile_us(std::vector<core::DurationUs> values, double p);
-
 }  // namespace twin::sim

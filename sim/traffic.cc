@@ -19,19 +19,6 @@ std::string route_key(const std::string& method, const std::string& path) {
   return method + " " + resource;
 }
 
-core::DurationUs draw_model(fakes::rng::Rng& rng, const fakes::lambda::DurationModel& m) {
-  using Kind = fakes::lambda::DurationModel::Kind;
-  switch (m.kind) {
-    case Kind::kFixed:
-      return m.fixed_us;
-    case Kind::kUniform:
-      return rng.uniform_int(m.min_us, m.max_us);
-    case Kind::kLogNormal:
-      return std::llround(rng.log_normal(std::log(static_cast<double>(m.median_us)), m.sigma));
-  }
-  return 0;
-}
-
 std::string hex32(fakes::rng::Rng& rng) {
   std::string bytes;
   for (int i = 0; i < 2; ++i) {
@@ -199,7 +186,7 @@ void Traffic::on_invitation(const core::Invitation& invitation) {
   for (auto& g : generators_) {
     if (g->spec->kind != TrafficSpec::Kind::kReplies) continue;
     if (!g->rng.bernoulli(g->spec->probability)) continue;
-    core::TimeUs when = executor_.now() + draw_model(g->rng, g->spec->delay);
+    core::TimeUs when = executor_.now() + fakes::lambda::draw(g->spec->delay, g->rng);
     if (when > fixture_.start_us + fixture_.duration_us) continue;
     auto call = webhook_call(*g, invitation.to, g->spec->body);
     executor_.at(when, [this, alive = std::weak_ptr<bool>(alive_), call] {

@@ -69,13 +69,31 @@ std::string classify_route(std::string_view event_json) {
   return "";
 }
 
+core::DurationUs nearest_rank_percentile(std::vector<core::DurationUs> values, double p) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  const double rank = std::ceil(p / 100.0 * static_cast<double>(values.size()));
+  const auto index = static_cast<std::size_t>(std::clamp(rank, 1.0, double(values.size()))) - 1;
+  return values[index];
+}
+
 core::DurationUs FunctionMetrics::duration_percentile_us(double p) const {
-  if (durations_us.empty()) return 0;
-  std::vector<core::DurationUs> sorted = durations_us;
-  std::sort(sorted.begin(), sorted.end());
-  const double rank = std::ceil(p / 100.0 * static_cast<double>(sorted.size()));
-  const auto index = static_cast<std::size_t>(std::clamp(rank, 1.0, double(sorted.size()))) - 1;
-  return sorted[index];
+  return nearest_rank_percentile(durations_us, p);
+}
+
+core::DurationUs draw(const DurationModel& model, rng::Rng& rng) {
+  switch (model.kind) {
+    case DurationModel::Kind::kFixed:
+      return model.fixed_us;
+    case DurationModel::Kind::kUniform:
+      return rng.uniform_int(model.min_us, model.max_us);
+    case DurationModel::Kind::kLogNormal: {
+      double d = rng.log_normal(std::log(double(model.median_us)), model.sigma);
+      constexpr double kDurationUsCeiling = 1e15;  // keeps the cast defined; ~31 years
+      return static_cast<core::DurationUs>(std::llround(std::min(d, kDurationUsCeiling)));
+    }
+  }
+  return model.fixed_us;
 }
 
 struct LambdaService::Invocation {
@@ -316,18 +334,7 @@ core::DurationUs LambdaService::draw_duration(Function& fn, const Payload& event
     auto it = fn.config.route_durations.find(route_of(fn.config, event));
     if (it != fn.config.route_durations.end()) model = &it->second;
   }
-  switch (model->kind) {
-    case DurationModel::Kind::kFixed:
-      return model->fixed_us;
-    case DurationModel::Kind::kUniform:
-      return fn.duration_rng.uniform_int(model->min_us, model->max_us);
-    case DurationModel::Kind::kLogNormal: {
-      double d = fn.duration_rng.log_normal(std::log(double(model->median_us)), model->sigma);
-      constexpr double kDurationUsCeiling = 1e15;  // keeps the cast defined; ~31 years
-      return static_cast<core::DurationUs>(std::llround(std::min(d, kDurationUsCeiling)));
-    }
-  }
-  return model->fixed_us;
+  return draw(*model, fn.duration_rng);
 }
 
 bool LambdaService::injected_error(Function& fn, core::TimeUs start) {

@@ -13,6 +13,7 @@
 #include "core/ports/clock.h"
 #include "core/status.h"
 #include "fakes/lambda/payload.h"
+#include "fakes/rng/rng.h"
 
 namespace twin::fakes::lambda {
 
@@ -44,6 +45,13 @@ struct DurationModel {
     return {Kind::kLogNormal, 0, 0, 0, median, sigma};
   }
 };
+
+// One draw from `model`, from `rng` (whole microseconds; a log-normal draw is capped so the
+// cast stays defined). The Lambda fake draws durations with it, the simulator reply delays.
+core::DurationUs draw(const DurationModel& model, rng::Rng& rng);
+
+// Nearest-rank percentile (p in (0, 100]) of `values`; 0 when there are none.
+core::DurationUs nearest_rank_percentile(std::vector<core::DurationUs> values, double p);
 
 // Errors the twin injects instead of running the code (a crashed runtime, say). An invocation
 // starting inside a window always fails; otherwise it fails with probability `rate`, drawn
