@@ -5,7 +5,9 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <set>
 #include <sstream>
+#include <tuple>
 
 #include "core/encoding.h"
 #include "sim/http/apigw_management.h"
@@ -261,74 +263,125 @@ core::Status ServeApp::write_recording() const {
   return core::Status::ok();
 }
 
-std::string ServeApp::key_name_of(std::string_view value) const {
+std::vector<ServeApp::RecordedKey> ServeApp::recorded_keys() const {
+  std::vector<fakes::apigw::ApiKey> keys;
   fakes::apigw::GetApiKeysRequest request;
   request.include_values = true;
   request.limit = fakes::apigw::kPageLimitMax;
-  while (true) {
+  for (;;) {
     auto page = stack_->gateway().get_api_keys(request);
-    if (!page.is_ok()) return {};
-    for (const auto& k : page->items) {
-      if (k.value == value) return k.name;
-    }
-    if (!page->position) return {};
+    if (!page.is_ok()) break;
+    keys.insert(keys.end(), page->items.begin(), page->items.end());
+    if (!page->position) break;
     request.position = page->position;
   }
+  // The stack's keys first, in its order, then those created live, oldest first: an order
+  // that only grows at the end, so a name given here never changes later in the session.
+  const auto& listed = fixture_.stack.api_keys;
+  const auto rank = [&listed](const fakes::apigw::ApiKey& k) {
+    const auto it = std::find_if(listed.begin(), listed.end(),
+                                 [&k](const ApiKeySpec& spec) { return spec.name == k.name; });
+    return std::make_tuple(it - listed.begin(), k.created_date, k.id);
+  };
+  std::sort(keys.begin(), keys.end(),
+            [&rank](const auto& a, const auto& b) { return rank(a) < rank(b); });
+  // AWS lets keys share a name or have none; a fixture names each key once.
+  std::vector<RecordedKey> out;
+  std::set<std::string> taken;
+  for (auto& k : keys) {
+    std::string name = k.name.empty() ? "key " + k.id : k.name;
+    if (!taken.insert(name).second) {
+      name += " (" + k.id + ")";
+      taken.insert(name);
+    }
+    out.push_back({std::move(name), std::move(k)});
+  }
+  return out;
+}
+
+std::string ServeApp::key_name_of(std::string_view value) const {
+  for (const auto& k : recorded_keys()) {
+    if (k.key.value == value) return k.name;
+  }
+  return {};
 }
 
 boost::json::value ServeApp::recorded_stack() const {
   boost::json::object stack =
       options_.stack_json.is_object() ? options_.stack_json.get_object() : boost::json::object();
   auto& gateway = stack_->gateway();
-  boost::json::array keys =
-      stack.contains("apiKeys") ? stack["apiKeys"].as_array() : boost::json::array();
-  std::map<std::string, std::string> names_by_id;
-  fakes::apigw::GetApiKeysRequest key_request;
-  key_request.include_values = true;
-  key_request.limit = fakes::apigw::kPageLimitMax;
-  if (auto page = gateway.get_api_keys(key_request); page.is_ok()) {
-    for (const auto& k : page->items) {
-      names_by_id[k.id] = k.name;
-      bool listed = std::any_of(fixture_.stack.api_keys.begin(), fixture_.stack.api_keys.end(),
-                                [&](const ApiKeySpec& a) { return a.name == k.name; });
-      if (!listed) keys.push_back({{"name", k.name}, {"value", k.value}, {"enabled", k.enabled}});
-    }
+  const std::vector<RecordedKey> keys = recorded_keys();
+  std::map<std::string, std::string> name_by_id;
+  boost::json::array key_array;
+  for (const auto& k : keys) {
+    name_by_id[k.key.id] = k.name;
+    key_array.push_back({{"name", k.name}, {"value", k.key.value}, {"enabled", k.key.enabled}});
   }
-  stack["apiKeys"] = std::move(keys);
-  boost::json::array plans =
-      stack.contains("usagePlans") ? stack["usagePlans"].as_array() : boost::json::array();
+  stack["apiKeys"] = std::move(key_array);
+
+  // Usage plans as they are now (UpdateUsagePlan included), with their per-method throttles
+  // on the stack's stage. A plan that does not cover the stack's stage is left out: its keys
+  // get 403 on this API either way, and a fixture's plans always cover the stage.
+  std::vector<fakes::apigw::UsagePlan> plans;
   fakes::apigw::GetUsagePlansRequest plan_request;
   plan_request.limit = fakes::apigw::kPageLimitMax;
-  if (auto page = gateway.get_usage_plans(plan_request); page.is_ok()) {
-    for (const auto& p : page->items) {
-      bool listed =
-          std::any_of(fixture_.stack.usage_plans.begin(), fixture_.stack.usage_plans.end(),
-                      [&](const UsagePlanSpec& u) { return u.name == p.name; });
-      if (listed) continue;
-      boost::json::object plan{{"name", p.name}};
-      if (p.throttle) {
-        boost::json::object t;
-        if (p.throttle->rate_limit) t["rateLimit"] = *p.throttle->rate_limit;
-        if (p.throttle->burst_limit) t["burstLimit"] = *p.throttle->burst_limit;
-        plan["throttle"] = std::move(t);
-      }
-      if (p.quota) {
-        plan["quota"] = {{"limit", p.quota->limit},
-                         {"offset", p.quota->offset},
-                         {"period", std::string(fakes::apigw::to_string(p.quota->period))}};
-      }
-      boost::json::array plan_keys;
-      fakes::apigw::GetUsagePlanKeysRequest keys_request;
-      keys_request.usage_plan_id = p.id;
-      keys_request.limit = fakes::apigw::kPageLimitMax;
-      if (auto members = gateway.get_usage_plan_keys(keys_request); members.is_ok()) {
-        for (const auto& m : members->items) plan_keys.push_back(boost::json::string(m.name));
-      }
-      plan["apiKeys"] = std::move(plan_keys);
-      plans.push_back(std::move(plan));
-    }
+  for (;;) {
+    auto page = gateway.get_usage_plans(plan_request);
+    if (!page.is_ok()) break;
+    plans.insert(plans.end(), page->items.begin(), page->items.end());
+    if (!page->position) break;
+    plan_request.position = page->position;
   }
-  stack["usagePlans"] = std::move(plans);
+  const auto& listed_plans = fixture_.stack.usage_plans;
+  std::stable_sort(plans.begin(), plans.end(), [&listed_plans](const auto& a, const auto& b) {
+    const auto rank = [&listed_plans](const std::string& name) {
+      return std::find_if(listed_plans.begin(), listed_plans.end(),
+                          [&name](const UsagePlanSpec& spec) { return spec.name == name; }) -
+             listed_plans.begin();
+    };
+    return rank(a.name) < rank(b.name);
+  });
+  const auto throttle_json = [](const fakes::apigw::ThrottleSettings& t) {
+    boost::json::object out;
+    if (t.rate_limit) out["rateLimit"] = *t.rate_limit;
+    if (t.burst_limit) out["burstLimit"] = *t.burst_limit;
+    return out;
+  };
+  boost::json::array plan_array;
+  for (const auto& p : plans) {
+    const auto stage =
+        std::find_if(p.api_stages.begin(), p.api_stages.end(), [this](const auto& s) {
+          return s.api_id == fixture_.stack.rest_api_id && s.stage == fixture_.stack.stage_name;
+        });
+    if (stage == p.api_stages.end()) continue;
+    boost::json::object plan{{"name", p.name}};
+    if (p.throttle) plan["throttle"] = throttle_json(*p.throttle);
+    if (p.quota) {
+      plan["quota"] = {{"limit", p.quota->limit},
+                       {"offset", p.quota->offset},
+                       {"period", std::string(fakes::apigw::to_string(p.quota->period))}};
+    }
+    if (!stage->throttle.empty()) {
+      boost::json::object methods;
+      for (const auto& [method, limits] : stage->throttle) methods[method] = throttle_json(limits);
+      plan["apiStages"] = boost::json::array{{{"stage", stage->stage}, {"throttle", methods}}};
+    }
+    boost::json::array plan_keys;
+    fakes::apigw::GetUsagePlanKeysRequest keys_request;
+    keys_request.usage_plan_id = p.id;
+    keys_request.limit = fakes::apigw::kPageLimitMax;
+    for (;;) {
+      auto members = gateway.get_usage_plan_keys(keys_request);
+      if (!members.is_ok()) break;
+      for (const auto& m : members->items)
+        plan_keys.push_back(boost::json::string(name_by_id[m.id]));
+      if (!members->position) break;
+      keys_request.position = members->position;
+    }
+    plan["apiKeys"] = std::move(plan_keys);
+    plan_array.push_back(std::move(plan));
+  }
+  stack["usagePlans"] = std::move(plan_array);
   return stack;
 }
 

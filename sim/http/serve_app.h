@@ -23,7 +23,12 @@
 // replay sends that key's value), "REDACTED" otherwise; X-Twilio-Signature is dropped and the
 // request marked "sign": true, so the replay signs it again with the stack's token.
 // write_recording() writes a fixture (the stack, the recorded traffic, expectations of the
-// statuses seen) that `twin replay` reproduces.
+// statuses seen) that `twin replay` reproduces. Its stack is the one given with the API keys
+// and usage plans as the gateway holds them when the recording is written: keys and plans
+// created or changed through the management API are in it, per-method throttles included, so
+// a session that provisions first and then sends traffic replays status for status. A change
+// made between recorded requests (a key disabled mid-session) holds for the whole replay, and
+// the replay's recorded_mismatches counts the requests it changes.
 //
 // Owned by the serve command; single-threaded on the io_context.
 #pragma once
@@ -76,9 +81,17 @@ class ServeApp {
   // successful management write and restored at start (apigw.json).
   void persist_gateway();
   core::Status restore_gateway();
-  // The name of the API key with this value (the stack's or one created live), or "".
+  // Every API key the gateway holds (the stack's and those created live) with the unique name
+  // the recording gives it: its own, or with its id added when it has none or shares it.
+  struct RecordedKey {
+    std::string name;
+    fakes::apigw::ApiKey key;
+  };
+  std::vector<RecordedKey> recorded_keys() const;
+  // The recorded name of the API key with this value, or "".
   std::string key_name_of(std::string_view value) const;
-  // The stack as given, plus the keys and usage plans created through the management API.
+  // The stack as given, with its API keys and usage plans as the gateway holds them now: those
+  // created, updated or disabled through the management API included.
   boost::json::value recorded_stack() const;
 
   Fixture fixture_;
