@@ -1,6 +1,8 @@
 #include "sim/http/apigw_operations.h"
 
+#include <algorithm>
 #include <array>
+#include <vector>
 
 namespace twin::sim::http {
 namespace {
@@ -294,12 +296,18 @@ std::optional<ApigwOperation> match_apigw_operation(std::string_view method,
 }
 
 bool is_apigw_collection(std::string_view segment) {
-  for (const OperationRoute& route : kOperations) {
-    std::string_view first = route.uri.substr(1);
-    first = first.substr(0, first.find_first_of("/?"));
-    if (first == segment) return true;
-  }
-  return false;
+  // Asked for every request the server gets, so the first segments are collected once.
+  static const std::vector<std::string_view> collections = [] {
+    std::vector<std::string_view> firsts;
+    for (const OperationRoute& route : kOperations) {
+      std::string_view first = route.uri.substr(1);
+      firsts.push_back(first.substr(0, first.find_first_of("/?")));
+    }
+    std::sort(firsts.begin(), firsts.end());
+    firsts.erase(std::unique(firsts.begin(), firsts.end()), firsts.end());
+    return firsts;
+  }();
+  return std::binary_search(collections.begin(), collections.end(), segment);
 }
 
 }  // namespace twin::sim::http
