@@ -52,7 +52,9 @@ const FaultSpec* FaultPoints::fire(FaultSpec::Site site, std::string_view route,
   return nullptr;
 }
 
-std::string route_of_event(std::string_view event_json) {
+namespace {
+
+std::string route_of_text(std::string_view event_json) {
   // The handler's events always start with their distinguishing member ("Records" or
   // "resource") as the fakes write them; anything else falls back to a full parse.
   auto first = event_json.find('"');
@@ -70,40 +72,66 @@ std::string route_of_event(std::string_view event_json) {
   return fakes::lambda::classify_route(event_json);
 }
 
-core::Result<std::string> FaultyFunctionCode::run(std::string_view event_json) {
-  std::string route = route_of_event(event_json);
+}  // namespace
+
+std::string route_of_event(const fakes::lambda::Payload& event) {
+  return event.typed() ? fakes::lambda::classify_event(event) : route_of_text(event.json());
+}
+
+core::Result<fakes::lambda::Payload> FaultyFunctionCode::invoke(
+    const fakes::lambda::Payload& event) {
+  const std::string route = route_of_event(event);
   if (faults_.fire(FaultSpec::Site::kLambdaError, route, "")) {
     return core::Status(core::StatusCode::kInternal, "Injected error", "Runtime.ExitError");
   }
-  if (route == "sqs") {
+  if (route != "sqs") {
+    trace_.begin("lambda.run").field("route", route).end();
+    return target_->invoke(event);
+  }
+  const core::SqsEvent* typed = event.sqs_event();
+  boost::json::value parsed;
+  std::size_t records = 0;
+  if (typed != nullptr) {
+    records = typed->records.size();
+  } else {
     boost::json::error_code ec;
-    auto event =
-        boost::json::parse(boost::json::string_view(event_json.data(), event_json.size()), ec);
-    std::size_t records = 0;
-    if (!ec && event.is_object()) {
-      if (const auto* r = event.get_object().if_contains("Records"); r && r->is_array()) {
+    const std::string& text = event.json();
+    parsed = boost::json::parse(boost::json::string_view(text.data(), text.size()), ec);
+    if (!ec && parsed.is_object()) {
+      if (const auto* r = parsed.get_object().if_contains("Records"); r && r->is_array()) {
         records = r->get_array().size();
       }
     }
-    trace_.begin("lambda.run").field("route", route).field("records", std::int64_t(records)).end();
-    if (const FaultSpec* crash = faults_.fire(FaultSpec::Site::kBatchCrash, route,
-                                              std::to_string(records) + " records")) {
-      auto keep = static_cast<std::size_t>(crash->after_records);
-      if (keep > 0 && keep < records) {
-        auto& list = event.get_object()["Records"].get_array();
-        list.erase(list.begin() + static_cast<std::ptrdiff_t>(keep), list.end());
-        (void)target_->run(boost::json::serialize(event));
-      } else if (keep >= records) {
-        (void)target_->run(event_json);
-      }
-      return core::Status(core::StatusCode::kInternal,
-                          "Runtime exited after " + std::to_string(keep) + " records",
-                          "Runtime.ExitError");
-    }
-    return target_->run(event_json);
   }
-  trace_.begin("lambda.run").field("route", route).end();
-  return target_->run(event_json);
+  trace_.begin("lambda.run").field("route", route).field("records", std::int64_t(records)).end();
+  if (const FaultSpec* crash =
+          faults_.fire(FaultSpec::Site::kBatchCrash, route, std::to_string(records) + " records")) {
+    // The runtime dies after the first `after_records` records: their effects stand.
+    auto keep = static_cast<std::size_t>(crash->after_records);
+    if (keep > 0 && keep < records) {
+      if (typed != nullptr) {
+        core::SqsEvent first = *typed;
+        first.records.resize(keep);
+        (void)target_->invoke(fakes::lambda::Payload::of(std::move(first)));
+      } else {
+        auto& list = parsed.get_object()["Records"].get_array();
+        list.erase(list.begin() + static_cast<std::ptrdiff_t>(keep), list.end());
+        (void)target_->run(boost::json::serialize(parsed));
+      }
+    } else if (keep >= records) {
+      (void)target_->invoke(event);
+    }
+    return core::Status(core::StatusCode::kInternal,
+                        "Runtime exited after " + std::to_string(keep) + " records",
+                        "Runtime.ExitError");
+  }
+  return target_->invoke(event);
+}
+
+core::Result<std::string> FaultyFunctionCode::run(std::string_view event_json) {
+  auto out = invoke(fakes::lambda::Payload(std::string(event_json)));
+  if (!out.is_ok()) return out.status();
+  return out->json();
 }
 
 core::Result<std::string> FaultyQueue::send(std::string_view body) {

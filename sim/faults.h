@@ -55,13 +55,17 @@ class FaultPoints {
   std::int64_t fired_ = 0;
 };
 
-// "/trigger", "/webhook", "sqs" or "" for an event, without parsing more than it needs.
-std::string route_of_event(std::string_view event_json);
+// "/trigger", "/webhook", "sqs" or "" for an event, without parsing more than it needs: a typed
+// event's route is read from the value.
+std::string route_of_event(const fakes::lambda::Payload& event);
 
+// A typed event stays typed on its way to the target (the core handler reads it without its
+// text being written and read back, payload.h); a text event is handed on as text.
 class FaultyFunctionCode : public fakes::lambda::FunctionCode {
  public:
   FaultyFunctionCode(fakes::lambda::FunctionCode& target, FaultPoints& faults, Trace& trace)
       : target_(&target), faults_(faults), trace_(trace) {}
+  core::Result<fakes::lambda::Payload> invoke(const fakes::lambda::Payload& event) override;
   core::Result<std::string> run(std::string_view event_json) override;
   // The code behind the faults (the server swaps in a handler with a new API key).
   void set_target(fakes::lambda::FunctionCode& target) { target_ = &target; }

@@ -135,8 +135,8 @@ core::Status SimStack::build_function() {
         lambda::DurationModel::fixed(f.timeout_s * core::kMicrosPerSecond + core::kMicrosPerMilli);
   }
   FaultPoints* faults = faults_.get();
-  f.classifier = [faults](std::string_view event_json) {
-    std::string route = route_of_event(event_json);
+  f.classifier = [faults](const lambda::Payload& event) {
+    std::string route = route_of_event(event);
     if (faults->fire(FaultSpec::Site::kLambdaTimeout, route, "")) route += kTimeoutSuffix;
     return route;
   };

@@ -69,6 +69,12 @@ std::string classify_route(std::string_view event_json) {
   return "";
 }
 
+std::string classify_event(const Payload& event) {
+  if (const core::ProxyEvent* proxy = event.proxy_event()) return proxy->resource;
+  if (event.sqs_event() != nullptr) return "sqs";
+  return classify_route(event.json());
+}
+
 core::DurationUs nearest_rank_percentile(std::vector<core::DurationUs> values, double p) {
   if (values.empty()) return 0;
   std::sort(values.begin(), values.end());
@@ -311,27 +317,10 @@ void LambdaService::invoke(const std::string& function_name, Payload payload, In
   });
 }
 
-namespace {
-
-// The route of an event: the function's classifier on the event's text, or for a typed event
-// and the default classifier, what classify_route would find in its text (a typed payload's
-// text is well-formed JSON without "Records" for a proxy event, with it for an SQS event).
-std::string route_of(const FunctionConfig& config, const Payload& event) {
-  using Classifier = std::string (*)(std::string_view);
-  const Classifier* f = config.classifier.target<Classifier>();
-  if (f != nullptr && *f == &classify_route) {
-    if (const core::ProxyEvent* proxy = event.proxy_event()) return proxy->resource;
-    if (event.sqs_event() != nullptr) return "sqs";
-  }
-  return config.classifier(event.json());
-}
-
-}  // namespace
-
 core::DurationUs LambdaService::draw_duration(Function& fn, const Payload& event) {
   const DurationModel* model = &fn.config.duration;
   if (!fn.config.route_durations.empty()) {
-    auto it = fn.config.route_durations.find(route_of(fn.config, event));
+    auto it = fn.config.route_durations.find(fn.config.classifier(event));
     if (it != fn.config.route_durations.end()) model = &it->second;
   }
   return draw(*model, fn.duration_rng);

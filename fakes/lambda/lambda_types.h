@@ -67,12 +67,18 @@ struct ErrorInjection {
   std::string error_message = "Runtime exited without providing a reason";
 };
 
-// Names the route of an event so a per-route duration model can be chosen.
-using RouteClassifier = std::function<std::string(std::string_view event_json)>;
+// Names the route of an event so a per-route duration model can be chosen. It is given the
+// payload, so a typed event's route can be read from the value without writing its text.
+using RouteClassifier = std::function<std::string(const Payload& event)>;
 
-// The default classifier: "sqs" for an event with "Records", the proxy event's "resource"
-// (e.g. "/trigger") for an API Gateway event, "" otherwise (and for text that is not JSON).
+// The route of an event's text: "sqs" for an event with "Records", the proxy event's
+// "resource" (e.g. "/trigger") for an API Gateway event, "" otherwise (and for text that is
+// not JSON).
 std::string classify_route(std::string_view event_json);
+// The default classifier: classify_route of the event's text; for a typed event, what that
+// would find (a typed proxy event's text has its resource and no "Records"; a typed SQS
+// event's text has "Records"), read from the value.
+std::string classify_event(const Payload& event);
 
 struct FunctionConfig {
   std::string function_name;
@@ -86,7 +92,7 @@ struct FunctionConfig {
   core::DurationUs idle_reclaim_us = 600 * core::kMicrosPerSecond;
   DurationModel duration;                                // when no route model matches
   std::map<std::string, DurationModel> route_durations;  // by route name
-  RouteClassifier classifier = classify_route;           // used only when route_durations is set
+  RouteClassifier classifier = classify_event;           // used only when route_durations is set
   ErrorInjection errors;
 };
 

@@ -409,8 +409,8 @@ TEST_F(LambdaTest, TypedEventsTakeTheRoutesAndMeetTheLimitsOfTheirText) {
 TEST_F(LambdaTest, ACustomClassifierReadsATypedEventsText) {
   FunctionConfig c = config(DurationModel::fixed(10 * kMs));
   c.route_durations = {{"typed", DurationModel::fixed(70 * kMs)}};
-  c.classifier = [](std::string_view text) -> std::string {
-    return text.find(R"("resource":"/trigger")") != std::string_view::npos ? "typed" : "";
+  c.classifier = [](const Payload& event) -> std::string {
+    return event.json().find(R"("resource":"/trigger")") != std::string::npos ? "typed" : "";
   };
   create(c);
   core::ProxyEvent event;
