@@ -11,6 +11,7 @@
 #include "sim/fixture.h"
 #include "sim/http/serve_app.h"
 #include "tests/support/cli_run.h"
+#include "tests/support/handler_harness.h"
 #include "tests/support/sim_replay.h"
 
 namespace twin::sim::http {
@@ -24,13 +25,6 @@ constexpr core::TimeUs kStartUs = 1'767'225'600'000'000;  // 2026-01-01T00:00:00
 constexpr std::string_view kStack = R"({
   "function": {"init_duration": "0ms", "durations": {"default": {"fixed": "10ms"}}}
 })";
-
-constexpr std::string_view kRegistration =
-    R"({"player_first_name":"John","player_last_name":"Smith","team_name":"Panthers",)"
-    R"("age_group":"u11s","manager_full_name":"Alex Manager",)"
-    R"("current_registration_season":"2025-26","parent_first_name":"Jane",)"
-    R"("parent_last_name":"Smith","parent_tel":"+447700900123",)"
-    R"("membership_fee_amount":"45.00","subscription_fee_amount":27.5})";
 
 class ServeRecording : public ::testing::Test {
  protected:
@@ -81,7 +75,7 @@ class ServeRecording : public ::testing::Test {
       request.target = "/prod/trigger";
       request.headers = {
           {"Content-Type", "application/json"}, {"Host", "127.0.0.1:4566"}, {"x-api-key", key}};
-      request.body = std::string(kRegistration);
+      request.body = json::serialize(twin::testing::valid_registration());
       request.received_at_us = executor_.now();
       app_->handle(std::move(request), [&answer](WireResponse r) { answer = std::move(r); });
     }
