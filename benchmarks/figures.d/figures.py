@@ -191,7 +191,8 @@ handler: medians of repetitions, microseconds per request. The seed's Python han
   benchmarks/peers/seed_trigger.py on the same event, with its log records dropped; in brackets,
   with them formatted as Lambda's Python runtime does. Twin's log line goes to a null sink.
 SQS: the SQS fake on a SQLite file (WAL), wall time. twin serve: state in memory, wrk -t1 -c16,
-  the server on its own core where there are two; moto_server gets the same wrk script.
+  the server on its own core where there are two; moto_server gets the same wrk script (its
+  SendMessage slows as its queue fills, so its figure depends on the run's length).
 ratio: how many times faster twin is (the peer's time over twin's, twin's rate over the peer's)."""
 
 
