@@ -115,6 +115,26 @@ json::object figure_json(const Figure& f, const std::map<std::string, double>& t
   return o;
 }
 
+// Objects one member a line, arrays (of numbers or short strings) on one line.
+void write_value(std::string& out, const json::value& v, int depth) {
+  if (!v.is_object() || v.get_object().empty()) {
+    out += sim::to_json(v);
+    return;
+  }
+  out += "{";
+  bool first = true;
+  for (const auto& kv : v.get_object()) {
+    out += first ? "\n" : ",\n";
+    first = false;
+    out.append(static_cast<std::size_t>(2 * (depth + 1)), ' ');
+    out += sim::to_json(json::string(kv.key())) + ": ";
+    write_value(out, kv.value(), depth + 1);
+  }
+  out += "\n";
+  out.append(static_cast<std::size_t>(2 * depth), ' ');
+  out += "}";
+}
+
 }  // namespace
 
 core::Result<RunSet> read_baseline(std::string_view json_text, std::string_view source) {
@@ -161,7 +181,9 @@ std::string write_baseline(const RunSet& now, const RunSet* previous) {
   }
   json::object doc{{"format", kBaselineFormat}, {"machine", now.machine}};
   doc["suites"] = std::move(suites);
-  return sim::to_json(doc, 2) + "\n";
+  std::string text;
+  write_value(text, doc, 0);
+  return text + "\n";
 }
 
 }  // namespace twin::bench

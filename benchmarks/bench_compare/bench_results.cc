@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <sstream>
 #include <tuple>
@@ -14,6 +15,8 @@ namespace {
 
 namespace json = boost::json;
 using sim::JsonInError;
+
+constexpr std::int64_t kIntMax = std::numeric_limits<std::int64_t>::max();
 
 // The figures of one entry of $.benchmarks, times in ns.
 struct Sample {
@@ -108,8 +111,8 @@ void collect(const json::value& v, const std::string& path, std::size_t index,
   auto [it, added] = found.try_emplace(run_name);
   Collected& c = it->second;
   if (added) {
-    c.order = {entry.opt_integer("family_index", 0, INT64_MAX).value_or(INT64_MAX),
-               entry.opt_integer("per_family_instance_index", 0, INT64_MAX).value_or(0), index};
+    c.order = {entry.opt_integer("family_index", 0, kIntMax).value_or(kIntMax),
+               entry.opt_integer("per_family_instance_index", 0, kIntMax).value_or(0), index};
   }
   if (entry.opt_bool("error_occurred").value_or(false)) {
     if (!c.error) c.error = entry.opt_str("error_message").value_or("error_occurred");
@@ -123,6 +126,24 @@ void collect(const json::value& v, const std::string& path, std::size_t index,
   }
 }
 
+// "L2 Unified 2 MiB", "L3 Unified 300 MiB shared by 2": one line a cache, for people.
+std::string describe_cache(sim::ObjectIn& cache) {
+  std::string type = cache.str("type");
+  std::int64_t level = cache.integer("level", 0, 100);
+  std::int64_t size = cache.integer("size", 0, kIntMax);
+  std::int64_t sharing = cache.integer("num_sharing", 0, 1'000'000);
+  std::string text = "L" + std::to_string(level) + " " + type + " ";
+  if (size % (1 << 20) == 0) {
+    text += std::to_string(size >> 20) + " MiB";
+  } else if (size % (1 << 10) == 0) {
+    text += std::to_string(size >> 10) + " KiB";
+  } else {
+    text += std::to_string(size) + " bytes";
+  }
+  if (sharing > 1) text += " shared by " + std::to_string(sharing);
+  return text;
+}
+
 json::object read_machine(sim::ObjectIn& context) {
   json::object m;
   for (const char* key : {"cpu_model", "compiler", "build_type", "benchmark_library"}) {
@@ -134,10 +155,7 @@ json::object read_machine(sim::ObjectIn& context) {
     json::array out;
     for (std::size_t i = 0; i < caches->size(); ++i) {
       sim::ObjectIn cache((*caches)[i], sim::index_path(context.child("caches"), i));
-      out.push_back(json::object{{"type", cache.str("type")},
-                                 {"level", cache.integer("level", 0, 100)},
-                                 {"size", cache.integer("size", 0, INT64_MAX)},
-                                 {"num_sharing", cache.integer("num_sharing", 0, 1'000'000)}});
+      out.push_back(json::string(describe_cache(cache)));
     }
     m["caches"] = std::move(out);
   }

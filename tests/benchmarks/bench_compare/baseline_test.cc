@@ -40,6 +40,8 @@ TEST(Baseline, WritesTheDocumentedShape) {
       << text;
   EXPECT_NE(text.find("\"BM_A\": {\n          \"real_time_ns\": 10000,\n"), std::string::npos)
       << text;
+  EXPECT_NE(text.find("\"load_avg\": [0.5,1.25,1.5],\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("\"caches\": [\"L1 Data 48 KiB\"],\n"), std::string::npos) << text;
 }
 
 TEST(Baseline, AnUnknownKeyIsAnErrorWithItsPath) {

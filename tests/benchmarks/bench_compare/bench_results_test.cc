@@ -92,6 +92,7 @@ TEST(BenchResults, NamesTheSuiteAfterTheExecutableAndKeepsNoHostOrPath) {
   EXPECT_EQ(run.machine.at("cpu_model"), "Test CPU @ 2.1GHz");
   EXPECT_EQ(run.machine.at("num_cpus"), 2);
   EXPECT_EQ(run.machine.at("benchmark_library"), "1.7.1");
+  EXPECT_EQ(run.machine.at("caches"), json::array{"L1 Data 48 KiB"});
   EXPECT_FALSE(run.machine.contains("host_name"));
   EXPECT_FALSE(run.machine.contains("executable"));
   EXPECT_EQ(run.load_avg.size(), 3u);
