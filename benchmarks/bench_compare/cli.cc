@@ -142,7 +142,9 @@ int run_compare(const CliOptions& opt, std::ostream& out, std::ostream& err) {
   if (opt.update) return run_update(opt, compare_options, *now, out, err);
   auto baseline = read_baseline_file(opt.baseline);
   if (!baseline.is_ok()) {
-    err << "bench_compare: " << baseline.status().message() << "\n";
+    err << "bench_compare: " << baseline.status().message();
+    if (!std::filesystem::exists(opt.baseline)) err << " (write one with --update)";
+    err << "\n";
     return kExitUnusable;
   }
   Comparison comparison = compare(*baseline, *now, compare_options);
