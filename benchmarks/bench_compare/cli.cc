@@ -84,7 +84,8 @@ int run_update(const CliOptions& opt, const CompareOptions& compare_options, con
     auto read = read_baseline_file(opt.baseline);
     if (!read.is_ok()) {
       err << "bench_compare: " << read.status().message()
-          << " (the old baseline must read cleanly so that its tolerances carry over)\n";
+          << " (the old baseline must read cleanly so that its tolerances carry over; remove "
+             "it to start afresh)\n";
       return kExitUnusable;
     }
     previous = std::move(*read);
