@@ -2,7 +2,9 @@
 // calibration workload of its own suite run, and gives every benchmark a verdict.
 //
 // Owned by the bench_compare tool; values only, single-threaded. Normalised figure = median time
-// of the benchmark / median time of BM_Calibration_Sha256 in the same suite run (same metric).
+// of the benchmark / median time of BM_Calibration_Sha256 in the same suite run (same metric;
+// of several processes of a suite: the lowest of their medians now, the median of their
+// medians in the baseline, see merge_runs).
 // ratio = normalised now / normalised baseline; raw ratio = time now / time in the baseline,
 // which shows the machine factor the normalisation takes out. With t = threshold / 100:
 // REGRESSED when ratio > 1 + t, improved when ratio < 1 / (1 + t) (faster by more than the

@@ -244,38 +244,108 @@ core::Result<SuiteRun> read_results_file(const std::string& path) {
   return read_results(*text, path);
 }
 
-core::Result<RunSet> merge_runs(std::vector<SuiteRun> runs) {
-  std::sort(runs.begin(), runs.end(),
-            [](const SuiteRun& a, const SuiteRun& b) { return a.suite < b.suite; });
-  std::map<std::string, const SuiteRun*> owner;
-  for (std::size_t i = 0; i < runs.size(); ++i) {
-    if (i > 0 && runs[i].suite == runs[i - 1].suite) {
-      return core::invalid_argument("suite " + runs[i].suite + " is in both " + runs[i - 1].source +
-                                    " and " + runs[i].source);
+namespace {
+
+// One benchmark's figures from several processes as one: the lowest (or the median) of the
+// processes' medians for each time, the rate that goes with it, the repetitions of all.
+Figure combine_figures(const std::vector<const Figure*>& figures, ProcessFigure how) {
+  Figure out = *figures.front();
+  const auto pick = [how, &figures](auto member) {
+    std::vector<double> v;
+    for (const Figure* f : figures) v.push_back(f->*member);
+    return how == ProcessFigure::kLowest ? *std::min_element(v.begin(), v.end())
+                                         : median_of(std::move(v));
+  };
+  const auto pick_rate = [how, &figures](std::optional<double> Figure::*member) {
+    std::vector<double> v;
+    for (const Figure* f : figures) {
+      if (!(f->*member)) return std::optional<double>();
+      v.push_back(*(f->*member));
     }
+    return std::optional<double>(how == ProcessFigure::kLowest
+                                     ? *std::max_element(v.begin(), v.end())
+                                     : median_of(std::move(v)));
+  };
+  out.real_time_ns = pick(&Figure::real_time_ns);
+  out.cpu_time_ns = pick(&Figure::cpu_time_ns);
+  out.items_per_second = pick_rate(&Figure::items_per_second);
+  out.bytes_per_second = pick_rate(&Figure::bytes_per_second);
+  out.repetitions = 0;
+  for (const Figure* f : figures) out.repetitions += f->repetitions;
+  return out;
+}
+
+// Several processes of one suite as one run (see merge_runs).
+SuiteRun combine_processes(std::vector<SuiteRun> processes, ProcessFigure how) {
+  SuiteRun out = processes.front();
+  out.benchmarks.clear();
+  out.failures.clear();
+  std::vector<const Figure*> calibrations;
+  std::vector<std::string> order;
+  std::map<std::string, std::vector<const Figure*>> figures;
+  for (std::size_t i = 0; i < processes.size(); ++i) {
+    const SuiteRun& p = processes[i];
+    if (i > 0) out.source += ", " + p.source;
+    calibrations.push_back(&p.calibration);
+    for (const auto& f : p.benchmarks) {
+      auto& list = figures[f.name];
+      if (list.empty()) order.push_back(f.name);
+      list.push_back(&f);
+    }
+    // A benchmark that failed in any process failed; reported once, with the first message.
+    for (const auto& f : p.failures) {
+      const auto same = [&f](const Failure& o) { return o.name == f.name; };
+      if (std::none_of(out.failures.begin(), out.failures.end(), same)) out.failures.push_back(f);
+    }
+    const auto* date = p.machine.if_contains("date");
+    const auto* first = out.machine.if_contains("date");
+    if (date && date->is_string() && first && first->is_string() &&
+        date->get_string() < first->get_string()) {
+      out.machine["date"] = *date;
+    }
+  }
+  out.calibration = combine_figures(calibrations, how);
+  for (const auto& name : order) {
+    const auto failed = [&name](const Failure& o) { return o.name == name; };
+    if (std::any_of(out.failures.begin(), out.failures.end(), failed)) continue;
+    out.benchmarks.push_back(combine_figures(figures[name], how));
+  }
+  return out;
+}
+
+}  // namespace
+
+core::Result<RunSet> merge_runs(std::vector<SuiteRun> runs, ProcessFigure how) {
+  std::map<std::string, std::vector<SuiteRun>> by_suite;  // ordered by suite name
+  for (auto& run : runs) by_suite[run.suite].push_back(std::move(run));
+  std::vector<SuiteRun> suites;
+  for (auto& [name, processes] : by_suite)
+    suites.push_back(combine_processes(std::move(processes), how));
+  std::map<std::string, const SuiteRun*> owner;
+  for (const auto& suite : suites) {
     std::vector<std::string> names;
-    for (const auto& f : runs[i].benchmarks) names.push_back(f.name);
-    for (const auto& f : runs[i].failures) names.push_back(f.name);
+    for (const auto& f : suite.benchmarks) names.push_back(f.name);
+    for (const auto& f : suite.failures) names.push_back(f.name);
     for (const auto& name : names) {
-      auto [it, added] = owner.emplace(name, &runs[i]);
+      auto [it, added] = owner.emplace(name, &suite);
       if (!added) {
         return core::invalid_argument(name + " is in two suites: " + it->second->suite + " (" +
-                                      it->second->source + ") and " + runs[i].suite + " (" +
-                                      runs[i].source + ")");
+                                      it->second->source + ") and " + suite.suite + " (" +
+                                      suite.source + ")");
       }
     }
   }
   RunSet set;
-  if (!runs.empty()) set.machine = runs.front().machine;
-  for (const auto& run : runs) {
-    const auto* date = run.machine.if_contains("date");
+  if (!suites.empty()) set.machine = suites.front().machine;
+  for (const auto& suite : suites) {
+    const auto* date = suite.machine.if_contains("date");
     const auto* first = set.machine.if_contains("date");
     if (date && date->is_string() &&
         (!first || (first->is_string() && date->get_string() < first->get_string()))) {
       set.machine["date"] = *date;
     }
   }
-  set.suites = std::move(runs);
+  set.suites = std::move(suites);
   return set;
 }
 

@@ -21,7 +21,8 @@ namespace twin::bench {
 // The workload of benchmarks/calibration.cc that every suite measures in the same run.
 inline constexpr std::string_view kCalibrationName = "BM_Calibration_Sha256/bytes:65536";
 
-// One benchmark's figures in one suite run: medians over its repetitions, times in nanoseconds.
+// One benchmark's figures in one suite run: medians over its repetitions, times in nanoseconds
+// (of several processes of the suite, see merge_runs).
 struct Figure {
   std::string name;
   double real_time_ns = 0;
@@ -70,9 +71,21 @@ std::optional<double> nanoseconds_per(std::string_view unit);
 core::Result<SuiteRun> read_results(std::string_view json_text, std::string_view source);
 core::Result<SuiteRun> read_results_file(const std::string& path);
 
-// Merges suite runs into one set. Errors: two runs of the same suite, or one benchmark name in
-// two suites.
-core::Result<RunSet> merge_runs(std::vector<SuiteRun> runs);
+// How several processes of one suite give one figure per benchmark (and for the calibration).
+// On this VM one process of a suite can run a benchmark 1.5x slower than the next, for the
+// whole process, with the same binary on an idle machine (its memory layout and what ran before
+// it, most likely); such noise only ever adds time (benchmarks/README.md, "Noise").
+enum class ProcessFigure {
+  kLowest,  // the lowest of the processes' medians: a run is judged by its best processes
+  kMedian,  // the median of the processes' medians: the baseline's typical figure
+};
+
+// Merges suite runs into one set. Several runs of one suite (separate processes: the compare
+// command runs each suite three times and more) become one run, `how` deciding each figure; the
+// rates (items or bytes per second) follow the times. A benchmark that failed in any process
+// is a failure. Errors: one benchmark name in two suites.
+core::Result<RunSet> merge_runs(std::vector<SuiteRun> runs,
+                                ProcessFigure how = ProcessFigure::kLowest);
 
 // Reads a whole file; a kInvalidArgument naming it when it cannot be read.
 core::Result<std::string> read_text_file(const std::string& path);

@@ -21,6 +21,7 @@ struct CliOptions {
   std::string filter;
   bool update = false;
   bool check = false;
+  std::string regressed_out;
 };
 
 // A percentage: a plain decimal number, nothing after it.
@@ -60,14 +61,14 @@ int run_check(const CliOptions& opt, std::ostream& out, std::ostream& err) {
   return worst;
 }
 
-core::Result<RunSet> read_runs(const std::vector<std::string>& paths) {
+core::Result<RunSet> read_runs(const std::vector<std::string>& paths, ProcessFigure how) {
   std::vector<SuiteRun> runs;
   for (const auto& path : paths) {
     auto run = read_results_file(path);
     if (!run.is_ok()) return run.status();
     runs.push_back(std::move(*run));
   }
-  return merge_runs(std::move(runs));
+  return merge_runs(std::move(runs), how);
 }
 
 int run_update(const CliOptions& opt, const CompareOptions& compare_options, const RunSet& now,
@@ -135,7 +136,10 @@ int run_compare(const CliOptions& opt, std::ostream& out, std::ostream& err) {
     err << "bench_compare: --update writes the whole baseline and cannot take --filter\n";
     return kExitUnusable;
   }
-  auto now = read_runs(opt.results);
+  // A baseline records the typical figure, a run is judged by its best: flagged only when even
+  // its fastest processes are slower than the baseline's typical ones by more than the
+  // threshold (a baseline taken in a rare fast phase would otherwise flag every later run).
+  auto now = read_runs(opt.results, opt.update ? ProcessFigure::kMedian : ProcessFigure::kLowest);
   if (!now.is_ok()) {
     err << "bench_compare: " << now.status().message() << "\n";
     return kExitUnusable;
@@ -150,6 +154,19 @@ int run_compare(const CliOptions& opt, std::ostream& out, std::ostream& err) {
   }
   Comparison comparison = compare(*baseline, *now, compare_options);
   out << format_report(comparison, compare_options);
+  if (!opt.regressed_out.empty()) {
+    std::ofstream file(opt.regressed_out, std::ios::binary | std::ios::trunc);
+    for (const auto& suite : comparison.suites) {
+      for (const auto& row : suite.rows) {
+        if (row.verdict == Verdict::kRegressed) file << row.name << "\n";
+      }
+    }
+    file.close();
+    if (!file) {
+      err << "bench_compare: " << opt.regressed_out << ": cannot write the file\n";
+      return kExitUnusable;
+    }
+  }
   return comparison.failed() ? kExitFailed : kExitOk;
 }
 
@@ -166,9 +183,11 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   app.add_option("--metric", opt.metric, "real_time or cpu_time")->capture_default_str();
   app.add_option("--filter", opt.filter, "Only benchmarks whose name matches REGEX, both sides");
   app.add_flag("--update", opt.update, "Write --baseline from the results");
+  app.add_option("--regressed-out", opt.regressed_out,
+                 "Write the names of the REGRESSED benchmarks to FILE, one per line");
   auto* check = app.add_flag("--check", opt.check,
                              "Only check that the results are usable and no benchmark failed");
-  check->excludes("--update")->excludes("--baseline");
+  check->excludes("--update")->excludes("--baseline")->excludes("--regressed-out");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

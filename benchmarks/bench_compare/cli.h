@@ -2,14 +2,16 @@
 // exit code and output without starting a process.
 //
 //   bench_compare --baseline FILE [--threshold PERCENT] [--metric real_time|cpu_time]
-//                 [--filter REGEX] [--update] RESULT.json...
+//                 [--filter REGEX] [--update] [--regressed-out FILE] RESULT.json...
 //   bench_compare --check RESULT.json...
 //
 // Exit 0: nothing regressed, went missing or failed (--check: every file is a usable suite run
 // and no benchmark failed; --update: the baseline was written). 1: something regressed, is
 // missing or failed. 2: unusable input (a file that cannot be read or is not Google Benchmark's
 // JSON, no calibration figure, a bad baseline, a bad flag), with a message naming the file and
-// JSON path or the flag. Single-threaded; writes only `out`, `err` and the --update file.
+// JSON path or the flag. Several files of one suite (processes) are combined (merge_runs).
+// --regressed-out lists the REGRESSED names for the compare command's confirmation runs.
+// Single-threaded; writes only `out`, `err`, the --update file and the --regressed-out file.
 #pragma once
 
 #include <ostream>

@@ -156,7 +156,7 @@ TEST(BenchResults, AnUnreadableFileIsNamed) {
   EXPECT_EQ(run.status().message(), "no/such/dir/results.json: cannot read the file");
 }
 
-TEST(BenchResults, MergeRefusesABenchmarkInTwoSuitesAndASuiteTwice) {
+TEST(BenchResults, MergeRefusesABenchmarkInTwoSuites) {
   auto a = read_results(simple_run("core_bench", 100, {{"BM_A", 10}}), "a.json");
   auto b = read_results(simple_run("sqs_bench", 100, {{"BM_A", 10}}), "b.json");
   auto c = read_results(simple_run("core_bench", 100, {{"BM_C", 10}}), "c.json");
@@ -165,13 +165,61 @@ TEST(BenchResults, MergeRefusesABenchmarkInTwoSuitesAndASuiteTwice) {
   ASSERT_FALSE(twice.is_ok());
   EXPECT_EQ(twice.status().message(),
             "BM_A is in two suites: core_bench (a.json) and sqs_bench (b.json)");
-  auto same_suite = merge_runs({*a, *c});
-  ASSERT_FALSE(same_suite.is_ok());
-  EXPECT_EQ(same_suite.status().message(), "suite core_bench is in both a.json and c.json");
   auto fine = merge_runs({*b, *c});
   ASSERT_TRUE(fine.is_ok());
   ASSERT_EQ(fine->suites.size(), 2u);
   EXPECT_EQ(fine->suites[0].suite, "core_bench");  // ordered by suite name
+}
+
+// Three processes of one suite: per benchmark, and for the calibration, the lowest of the
+// processes' medians; a process in a slow phase (the second) does not move the figures.
+TEST(BenchResults, SeveralProcessesOfASuiteGiveTheLowestMedians) {
+  auto first = read_results(simple_run("core_bench", 100, {{"BM_A", 10}, {"BM_B", 40}}), "1.json");
+  auto slow = read_results(simple_run("core_bench", 130, {{"BM_A", 16}, {"BM_B", 60}}), "2.json");
+  auto third = read_results(simple_run("core_bench", 104, {{"BM_A", 11}, {"BM_B", 38}}), "3.json");
+  ASSERT_TRUE(first.is_ok() && slow.is_ok() && third.is_ok());
+  auto merged = merge_runs({*first, *slow, *third});
+  ASSERT_TRUE(merged.is_ok()) << merged.status().message();
+  ASSERT_EQ(merged->suites.size(), 1u);
+  const SuiteRun& run = merged->suites[0];
+  EXPECT_EQ(run.source, "1.json, 2.json, 3.json");
+  EXPECT_DOUBLE_EQ(run.calibration.real_time_ns, 100);
+  EXPECT_DOUBLE_EQ(run.calibration.cpu_time_ns, 90);
+  ASSERT_EQ(run.benchmarks.size(), 2u);
+  EXPECT_EQ(run.benchmarks[0].name, "BM_A");
+  EXPECT_DOUBLE_EQ(run.benchmarks[0].real_time_ns, 10);
+  EXPECT_DOUBLE_EQ(*run.benchmarks[0].items_per_second, 1e9 / 10);
+  EXPECT_EQ(run.benchmarks[0].repetitions, 3);
+  EXPECT_DOUBLE_EQ(run.benchmarks[1].real_time_ns, 38);
+}
+
+// A baseline takes the typical process instead (--update): the median of the three medians.
+TEST(BenchResults, ABaselineTakesTheMedianProcess) {
+  auto first = read_results(simple_run("core_bench", 100, {{"BM_A", 10}}), "1.json");
+  auto slow = read_results(simple_run("core_bench", 130, {{"BM_A", 16}}), "2.json");
+  auto third = read_results(simple_run("core_bench", 104, {{"BM_A", 11}}), "3.json");
+  ASSERT_TRUE(first.is_ok() && slow.is_ok() && third.is_ok());
+  auto merged = merge_runs({*first, *slow, *third}, ProcessFigure::kMedian);
+  ASSERT_TRUE(merged.is_ok()) << merged.status().message();
+  const SuiteRun& run = merged->suites[0];
+  EXPECT_DOUBLE_EQ(run.calibration.real_time_ns, 104);
+  ASSERT_EQ(run.benchmarks.size(), 1u);
+  EXPECT_DOUBLE_EQ(run.benchmarks[0].real_time_ns, 11);
+  EXPECT_DOUBLE_EQ(*run.benchmarks[0].items_per_second, 1e9 / 11);
+}
+
+TEST(BenchResults, ABenchmarkThatFailedInOneProcessFailed) {
+  json::array failing{iteration(kCal, 100, 90), failed("BM_A", "a batch was not deleted")};
+  auto ok = read_results(simple_run("core_bench", 100, {{"BM_A", 10}}), "1.json");
+  auto failed = read_results(document("core_bench", failing), "2.json");
+  ASSERT_TRUE(ok.is_ok() && failed.is_ok()) << failed.status().message();
+  auto merged = merge_runs({*ok, *failed});
+  ASSERT_TRUE(merged.is_ok());
+  const SuiteRun& run = merged->suites[0];
+  EXPECT_TRUE(run.benchmarks.empty());
+  ASSERT_EQ(run.failures.size(), 1u);
+  EXPECT_EQ(run.failures[0].name, "BM_A");
+  EXPECT_EQ(run.failures[0].message, "a batch was not deleted");
 }
 
 }  // namespace

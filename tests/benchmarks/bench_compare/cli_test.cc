@@ -58,6 +58,26 @@ TEST_F(BenchCompareCli, ExitsOneOnARegression) {
   EXPECT_NE(o.out.find("REGRESSED"), std::string::npos) << o.out;
 }
 
+std::string text_of(const std::string& path) {
+  auto text = read_text_file(path);
+  return text.is_ok() ? *text : "(unreadable)";
+}
+
+// What the compare command re-runs to confirm: the REGRESSED names only, one per line; a
+// second process of the suite that is back to speed clears the flag (the lower median counts).
+TEST_F(BenchCompareCli, RegressedOutListsTheFlaggedAndAFasterProcessClearsThem) {
+  const std::string flagged = (dir_.path() / "regressed.txt").string();
+  std::string slow = results({{"BM_A", 13'000}, {"BM_B", 2'000}});
+  EXPECT_EQ(run({"--baseline", baseline_, "--regressed-out", flagged, slow}).exit_code,
+            kExitFailed);
+  EXPECT_EQ(text_of(flagged), "BM_A\n");
+  std::string again =
+      dir_.write("again.json", simple_run("core_bench", 100'000, {{"BM_A", 10'200}}));
+  Outcome o = run({"--baseline", baseline_, "--regressed-out", flagged, slow, again});
+  EXPECT_EQ(o.exit_code, kExitOk) << o.out;
+  EXPECT_EQ(text_of(flagged), "");
+}
+
 TEST_F(BenchCompareCli, ExitsOneOnAMissingBenchmarkUnlessFilteredOut) {
   std::string now = results({{"BM_A", 10'000}});
   EXPECT_EQ(run({"--baseline", baseline_, now}).exit_code, kExitFailed);
