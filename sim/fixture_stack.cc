@@ -2,9 +2,11 @@
 // checked without building the stack; what only the fakes know (an SQS attribute's range, say)
 // is checked when the replay builds it, and reported under the same JSON path.
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "sim/fixture_read.h"
+#include "sim/http/apigw_operations.h"
 
 namespace twin::sim {
 namespace {
@@ -284,11 +286,35 @@ lambda::DurationModel read_duration_model(const boost::json::value& v, const std
   return model;
 }
 
+// AWS's stage names: letters, digits, '-' and '_', at most 128. twin serve answers the API
+// Gateway management API and its own /_twin/ endpoints on the same port as the stage, so a
+// stage named like one of their first path segments would be unreachable: refused here.
+void check_stage_name(const std::string& name, const std::string& path) {
+  constexpr std::size_t kStageNameMax = 128;
+  const bool valid = !name.empty() && name.size() <= kStageNameMax &&
+                     std::all_of(name.begin(), name.end(), [](char c) {
+                       return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+                     });
+  if (!valid) {
+    throw JsonInError(
+        path, "a stage name has 1 to 128 letters, digits, '-' or '_' (AWS), got \"" + name + "\"");
+  }
+  if (name == "_twin" || http::is_apigw_collection(name)) {
+    throw JsonInError(path,
+                      "\"" + name +
+                          "\" is a path twin serve answers itself (the API Gateway management "
+                          "API or /_twin/): name the stage otherwise");
+  }
+}
+
 void read_stack(const boost::json::value& v, const std::string& path, StackSpec& stack) {
   ObjectIn in(v, path);
   if (auto region = in.opt_str("region")) stack.region = *region;
   if (auto id = in.opt_str("restApiId")) stack.rest_api_id = *id;
-  if (auto stage = in.opt_str("stageName")) stack.stage_name = *stage;
+  if (auto stage = in.opt_str("stageName")) {
+    check_stage_name(*stage, in.child("stageName"));
+    stack.stage_name = *stage;
+  }
   if (const auto* a = in.find("account")) read_account(*a, in.child("account"), stack);
   if (const auto* keys = in.opt_array("apiKeys")) read_api_keys(*keys, in.child("apiKeys"), stack);
   if (const auto* plans = in.opt_array("usagePlans")) {

@@ -143,6 +143,23 @@ TEST(FixtureLoader, OutOfRange) {
             "$.duration: must be between 1000 us and 604800000000 us, got 500 us");
   EXPECT_EQ(error_of(with("/stack/apiKeys/0", "value", "short")),
             "$.stack.apiKeys[0].value: an API key value has 20 to 128 characters (AWS)");
+  EXPECT_EQ(error_of(with("/stack", "stageName", "prod/v1")),
+            "$.stack.stageName: a stage name has 1 to 128 letters, digits, '-' or '_' (AWS), got "
+            "\"prod/v1\"");
+  EXPECT_EQ(error_of(with("/stack", "stageName", "")),
+            "$.stack.stageName: a stage name has 1 to 128 letters, digits, '-' or '_' (AWS), got "
+            "\"\"");
+}
+
+// twin serve answers these paths itself, so a stage by that name could never be reached.
+TEST(FixtureLoader, StageNamesTheServerAnswersItselfAreRefused) {
+  for (const char* name : {"apikeys", "usageplans", "restapis", "_twin"}) {
+    EXPECT_EQ(error_of(with("/stack", "stageName", name)),
+              "$.stack.stageName: \"" + std::string(name) +
+                  "\" is a path twin serve answers itself (the API Gateway management API or "
+                  "/_twin/): name the stage otherwise");
+  }
+  EXPECT_EQ(error_of(with("/stack", "stageName", "staging_2")), "(accepted)");
 }
 
 TEST(FixtureLoader, BadDurations) {
