@@ -52,6 +52,22 @@ boost::json::object registration_json(const core::Registration& r) {
           {"created_at_us", r.created_at_us}};
 }
 
+// Every item of a paged gateway listing: `list(request)` page by page, from the first, at
+// the largest page size.
+template <typename Request, typename List>
+auto all_pages(Request request, List list) {
+  request.limit = fakes::apigw::kPageLimitMax;
+  decltype(list(request)->items) items;
+  for (;;) {
+    auto page = list(request);
+    if (!page.is_ok()) break;
+    items.insert(items.end(), page->items.begin(), page->items.end());
+    if (!page->position) break;
+    request.position = page->position;
+  }
+  return items;
+}
+
 }  // namespace
 
 ServeApp::ServeApp(const Fixture& fixture, ServeOptions options, core::Executor& executor,
@@ -264,17 +280,10 @@ core::Status ServeApp::write_recording() const {
 }
 
 std::vector<ServeApp::RecordedKey> ServeApp::recorded_keys() const {
-  std::vector<fakes::apigw::ApiKey> keys;
   fakes::apigw::GetApiKeysRequest request;
   request.include_values = true;
-  request.limit = fakes::apigw::kPageLimitMax;
-  for (;;) {
-    auto page = stack_->gateway().get_api_keys(request);
-    if (!page.is_ok()) break;
-    keys.insert(keys.end(), page->items.begin(), page->items.end());
-    if (!page->position) break;
-    request.position = page->position;
-  }
+  std::vector<fakes::apigw::ApiKey> keys =
+      all_pages(request, [this](const auto& r) { return stack_->gateway().get_api_keys(r); });
   // The stack's keys first, in its order, then those created live, oldest first: an order
   // that only grows at the end, so a name given here never changes later in the session.
   const auto& listed = fixture_.stack.api_keys;
@@ -322,16 +331,9 @@ boost::json::value ServeApp::recorded_stack() const {
   // Usage plans as they are now (UpdateUsagePlan included), with their per-method throttles
   // on the stack's stage. A plan that does not cover the stack's stage is left out: its keys
   // get 403 on this API either way, and a fixture's plans always cover the stage.
-  std::vector<fakes::apigw::UsagePlan> plans;
-  fakes::apigw::GetUsagePlansRequest plan_request;
-  plan_request.limit = fakes::apigw::kPageLimitMax;
-  for (;;) {
-    auto page = gateway.get_usage_plans(plan_request);
-    if (!page.is_ok()) break;
-    plans.insert(plans.end(), page->items.begin(), page->items.end());
-    if (!page->position) break;
-    plan_request.position = page->position;
-  }
+  std::vector<fakes::apigw::UsagePlan> plans =
+      all_pages(fakes::apigw::GetUsagePlansRequest{},
+                [&gateway](const auto& r) { return gateway.get_usage_plans(r); });
   const auto& listed_plans = fixture_.stack.usage_plans;
   std::stable_sort(plans.begin(), plans.end(), [&listed_plans](const auto& a, const auto& b) {
     const auto rank = [&listed_plans](const std::string& name) {
@@ -369,14 +371,9 @@ boost::json::value ServeApp::recorded_stack() const {
     boost::json::array plan_keys;
     fakes::apigw::GetUsagePlanKeysRequest keys_request;
     keys_request.usage_plan_id = p.id;
-    keys_request.limit = fakes::apigw::kPageLimitMax;
-    for (;;) {
-      auto members = gateway.get_usage_plan_keys(keys_request);
-      if (!members.is_ok()) break;
-      for (const auto& m : members->items)
-        plan_keys.push_back(boost::json::string(name_by_id[m.id]));
-      if (!members->position) break;
-      keys_request.position = members->position;
+    for (const auto& m : all_pages(
+             keys_request, [&gateway](const auto& r) { return gateway.get_usage_plan_keys(r); })) {
+      plan_keys.push_back(boost::json::string(name_by_id[m.id]));
     }
     plan["apiKeys"] = std::move(plan_keys);
     plan_array.push_back(std::move(plan));
