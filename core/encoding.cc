@@ -246,23 +246,19 @@ std::size_t short_json_special(std::string_view text) {
   return find_json_special(text, 0);
 }
 
-}  // namespace
+// The index of the first byte of `text` that needs an escape, or text.size().
+std::size_t first_json_special(std::string_view text) {
+  return text.size() < 16 ? short_json_special(text) : find_json_special(text, 0);
+}
 
-void append_json_string(std::string& out, std::string_view text) {
+// Appends `text` escaped, given that text[first] is the first byte that needs an escape.
+void append_escaped_from(std::string& out, std::string_view text, std::size_t first) {
   static constexpr char kHex[] = "0123456789abcdef";
-  std::size_t first = text.size() < 16 ? short_json_special(text) : find_json_special(text, 0);
-  if (first == text.size()) {  // the common case: nothing to escape
-    out += '"';
-    out.append(text);
-    out += '"';
-    return;
-  }
   // Sized for the worst case (every byte a \u00XX escape) and written through a pointer, then
   // trimmed: one allocation at most, and runs that need no escape are copied whole.
   const std::size_t start = out.size();
-  out.resize(start + 2 + 6 * text.size());
+  out.resize(start + 6 * text.size());
   char* p = out.data() + start;
-  *p++ = '"';
   std::memcpy(p, text.data(), first);
   p += first;
   const char* in = text.data() + first;
@@ -303,8 +299,29 @@ void append_json_string(std::string& out, std::string_view text) {
     // has the room copy_plain needs).
     json_text::copy_plain(in, end, p, false);
   }
-  *p++ = '"';
   out.resize(static_cast<std::size_t>(p - out.data()));
+}
+
+}  // namespace
+
+void append_json_string(std::string& out, std::string_view text) {
+  const std::size_t first = first_json_special(text);
+  out += '"';
+  if (first == text.size()) {  // the common case: nothing to escape
+    out.append(text);
+  } else {
+    append_escaped_from(out, text, first);
+  }
+  out += '"';
+}
+
+void append_json_escaped(std::string& out, std::string_view text) {
+  const std::size_t first = first_json_special(text);
+  if (first == text.size()) {
+    out.append(text);
+  } else {
+    append_escaped_from(out, text, first);
+  }
 }
 
 std::string hex_encode(std::string_view bytes) {

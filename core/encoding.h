@@ -38,6 +38,9 @@ std::optional<std::vector<FormField>> parse_form(std::string_view body, std::str
 // Appends `text` as a JSON string literal, escaped the way Boost.JSON's serializer escapes
 // (quotes, backslashes, control characters; other bytes as they are).
 void append_json_string(std::string& out, std::string_view text);
+// The same without the quotes: `text` escaped, for a caller that writes one JSON string from
+// several pieces.
+void append_json_escaped(std::string& out, std::string_view text);
 
 // True when `text` is well-formed UTF-8 (no overlongs, no surrogates, nothing past U+10FFFF).
 bool is_valid_utf8(std::string_view text);

@@ -19,13 +19,24 @@ constexpr std::string_view kRouteTrigger = "/trigger";
 constexpr std::string_view kRouteWebhook = "/webhook";
 
 // A JSON object written field by field straight into its text; the responses are small and
-// fixed in shape, so no JSON tree is built for them.
+// fixed in shape, so no JSON tree is built for them. Keys are the handler's own constants,
+// plain ASCII that needs no escape, and are written as they are; values are escaped.
 class JsonBody {
  public:
   JsonBody() { out_.reserve(256); }
   JsonBody& text(std::string_view key, std::string_view value) {
     open_field(key);
     append_json_string(out_, value);
+    return *this;
+  }
+  // One string value made of two texts with a space between ("John" "Smith" -> "John Smith").
+  JsonBody& words(std::string_view key, std::string_view first, std::string_view second) {
+    open_field(key);
+    out_ += '"';
+    append_json_escaped(out_, first);
+    out_ += ' ';
+    append_json_escaped(out_, second);
+    out_ += '"';
     return *this;
   }
   JsonBody& boolean(std::string_view key, bool value) {
@@ -54,9 +65,9 @@ class JsonBody {
 
  private:
   void open_field(std::string_view key) {
-    out_ += out_.empty() ? '{' : ',';
-    append_json_string(out_, key);
-    out_ += ':';
+    out_ += out_.empty() ? "{\"" : ",\"";
+    out_ += key;
+    out_ += "\":";
   }
   std::string out_;
 };
@@ -65,7 +76,9 @@ class JsonBody {
 ProxyResponse json_response(int status, JsonBody body, const std::string& request_id) {
   ProxyResponse r;
   r.status_code = status;
-  r.headers = {{"Content-Type", "application/json"}, {"X-Request-Id", request_id}};
+  r.headers.reserve(3);  // room for an Allow header
+  r.headers.emplace_back("Content-Type", "application/json");
+  r.headers.emplace_back("X-Request-Id", request_id);
   r.body = std::move(body.text("request_id", request_id)).finish();
   return r;
 }
@@ -265,33 +278,29 @@ ProxyResponse Handler::trigger(const ProxyEvent& event, const std::string& reque
         request_id);
   }
   bool created = false;
-  Result<Registration> reg = register_player(request, request_id, created);
-  if (!reg.is_ok()) {
-    log_.error(request_id, "registration failed", {{"error", reg.status().to_string()}});
+  Registration reg;
+  if (Status s = register_player(request, request_id, reg, created); !s.is_ok()) {
+    log_.error(request_id, "registration failed", {{"error", s.to_string()}});
     return internal_error_response(request_id);
   }
-  const RegistrationRequest& r = reg->request;
-  std::string player = r.player_first_name + " " + r.player_last_name;
-  std::string parent = r.parent_first_name + " " + r.parent_last_name;
-  std::string team = r.team_name + " " + r.age_group;
+  const RegistrationRequest& r = reg.request;
   return json_response(200,
                        std::move(JsonBody()
                                      .text("message", "Registration data received successfully")
-                                     .text("player", player)
-                                     .text("parent", parent)
-                                     .text("team", team)
-                                     .text("status", to_string(reg->status))
-                                     .text("registration_id", reg->registration_id)
+                                     .words("player", r.player_first_name, r.player_last_name)
+                                     .words("parent", r.parent_first_name, r.parent_last_name)
+                                     .words("team", r.team_name, r.age_group)
+                                     .text("status", to_string(reg.status))
+                                     .text("registration_id", reg.registration_id)
                                      .boolean("created", created)),
                        request_id);
 }
 
-Result<Registration> Handler::register_player(const RegistrationRequest& request,
-                                              const std::string& request_id, bool& created) {
+Status Handler::register_player(const RegistrationRequest& request, const std::string& request_id,
+                                Registration& reg, bool& created) {
   std::string key = registration_natural_key(request);
   auto existing = ports_.registrations.find_by_natural_key(key);
   if (!existing.is_ok()) return existing.status();
-  Registration reg;
   if (existing->has_value()) {
     reg = std::move(**existing);
   } else {
@@ -315,7 +324,7 @@ Result<Registration> Handler::register_player(const RegistrationRequest& request
     if (Status s = ports_.registrations.update(reg); !s.is_ok()) return s;
     log_.info(request_id, "invitation sent", {{"registration_id", reg.registration_id}});
   }
-  return reg;
+  return Status::ok();
 }
 
 ProxyResponse Handler::webhook(const ProxyEvent& event, const std::string& request_id) {

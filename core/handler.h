@@ -52,8 +52,9 @@ class Handler {
   ProxyResponse route(const ProxyEvent& event, const std::string& request_id);
   ProxyResponse trigger(const ProxyEvent& event, const std::string& request_id);
   ProxyResponse webhook(const ProxyEvent& event, const std::string& request_id);
-  Result<Registration> register_player(const RegistrationRequest& request,
-                                       const std::string& request_id, bool& created);
+  // Finds or stores the registration into `reg` and sends its invitation if it has none yet.
+  Status register_player(const RegistrationRequest& request, const std::string& request_id,
+                         Registration& reg, bool& created);
   // Applies one inbound message once (idempotent on MessageSid).
   Status process_message(const InboundMessage& message, const std::string& request_id);
 

@@ -14,14 +14,6 @@ namespace {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
-bool has_control_character(std::string_view s) {
-  for (char c : s) {
-    auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7F) return true;
-  }
-  return false;
-}
-
 using Type = PayloadValue::Type;
 
 std::size_t field_index(std::string_view field) {
@@ -34,34 +26,35 @@ class Validator {
  public:
   explicit Validator(const RegistrationPayload& payload) : payload_(payload) {}
 
-  // A required, non-empty, printable text field of at most max_chars characters.
-  std::string text(std::string_view field, std::size_t max_chars) {
+  // A required, non-empty, printable text field of at most max_chars characters, trimmed, into
+  // `out`; false (and an error added) when it is not one.
+  bool text(std::string_view field, std::size_t max_chars, std::string& out) {
     const PayloadValue& v = value(field);
-    if (v.type == Type::kAbsent || v.type == Type::kNull) {
-      add(field, "is required");
-      return {};
-    }
-    if (v.type != Type::kString) {
-      add(field, "must be a string");
-      return {};
-    }
+    if (v.type == Type::kAbsent || v.type == Type::kNull) return add(field, "is required");
+    if (v.type != Type::kString) return add(field, "must be a string");
     std::string_view s = trim(v.text);
-    if (s.empty()) {
-      add(field, "must not be empty");
-    } else if (has_control_character(s)) {
-      add(field, "must not contain control characters");
-    } else if (utf8_length(s) > max_chars) {
-      add(field, "must be at most " + std::to_string(max_chars) + " characters");
-    } else {
-      return std::string(s);
+    // Control characters and the length in code points (counted as utf8_length counts them),
+    // in one pass.
+    bool control = false;
+    std::size_t chars = 0;
+    for (char c : s) {
+      auto u = static_cast<unsigned char>(c);
+      control |= u < 0x20 || u == 0x7F;
+      chars += (u & 0xC0) != 0x80;
     }
-    return {};
+    if (s.empty()) return add(field, "must not be empty");
+    if (control) return add(field, "must not contain control characters");
+    if (chars > max_chars) {
+      return add(field, "must be at most " + std::to_string(max_chars) + " characters");
+    }
+    out.assign(s);
+    return true;
   }
 
-  std::string age_group() {
-    std::size_t before = errors_.size();
-    std::string s = ascii_lower(text("age_group", 20));
-    if (errors_.size() != before) return {};
+  void age_group(std::string& out) {
+    if (!text("age_group", 20, out)) return;
+    for (char& c : out) c = ascii_lower_char(c);
+    const std::string& s = out;
     bool ok = s.size() >= 3 && s.front() == 'u' && s.back() == 's';
     int age = 0;
     if (ok) {
@@ -77,38 +70,31 @@ class Validator {
     }
     if (!ok || age < 7 || age > 18) {
       add("age_group", "must be an age group from u7s to u18s, like u11s");
-      return {};
     }
-    return s;
   }
 
-  std::string season() {
-    std::size_t before = errors_.size();
-    std::string s = text("current_registration_season", 20);
-    if (errors_.size() != before) return {};
+  void season(std::string& out) {
+    if (!text("current_registration_season", 20, out)) return;
+    const std::string& s = out;
     bool shape = s.size() == 7 && s[4] == '-';
     for (std::size_t i = 0; shape && i < 7; ++i) shape = i == 4 || is_digit(s[i]);
     if (shape) {
       int first = ((s[0] - '0') * 10 + (s[1] - '0')) * 100 + (s[2] - '0') * 10 + (s[3] - '0');
       int second = (s[5] - '0') * 10 + (s[6] - '0');
-      if ((first + 1) % 100 == second) return s;
+      if ((first + 1) % 100 == second) return;
     }
     add("current_registration_season",
         "must be a season like 2025-26, the second year following the first");
-    return {};
   }
 
-  std::string phone() {
-    std::size_t before = errors_.size();
-    std::string s = text("parent_tel", 32);
-    if (errors_.size() != before) return {};
+  void phone(std::string& out) {
+    if (!text("parent_tel", 32, out)) return;
+    const std::string& s = out;
     bool ok = s.size() >= 9 && s.size() <= 16 && s[0] == '+' && s[1] >= '1' && s[1] <= '9';
     for (std::size_t i = 1; ok && i < s.size(); ++i) ok = is_digit(s[i]);
     if (!ok) {
       add("parent_tel", "must be an E.164 phone number: + and 8 to 15 digits, like +447700900123");
-      return {};
     }
-    return s;
   }
 
   std::int64_t money(std::string_view field) {
@@ -180,8 +166,10 @@ class Validator {
     return static_cast<std::int64_t>(rounded);
   }
 
-  void add(std::string_view field, std::string error) {
+  // Always false, for `return add(...)` from a check that failed.
+  bool add(std::string_view field, std::string error) {
     errors_.push_back({std::string(field), std::move(error)});
+    return false;
   }
   // Every field the validator reads is in kRegistrationFields; the names are compared only
   // until the one that matches, and the fields are read in that order.
@@ -293,15 +281,15 @@ std::vector<FieldError> validate_registration(const RegistrationPayload& payload
                                               RegistrationRequest& out) {
   Validator v(payload);
   RegistrationRequest r;
-  r.player_first_name = v.text("player_first_name", kNameLengthMax);
-  r.player_last_name = v.text("player_last_name", kNameLengthMax);
-  r.team_name = v.text("team_name", kTeamNameLengthMax);
-  r.age_group = v.age_group();
-  r.manager_full_name = v.text("manager_full_name", kManagerNameLengthMax);
-  r.current_registration_season = v.season();
-  r.parent_first_name = v.text("parent_first_name", kNameLengthMax);
-  r.parent_last_name = v.text("parent_last_name", kNameLengthMax);
-  r.parent_tel = v.phone();
+  v.text("player_first_name", kNameLengthMax, r.player_first_name);
+  v.text("player_last_name", kNameLengthMax, r.player_last_name);
+  v.text("team_name", kTeamNameLengthMax, r.team_name);
+  v.age_group(r.age_group);
+  v.text("manager_full_name", kManagerNameLengthMax, r.manager_full_name);
+  v.season(r.current_registration_season);
+  v.text("parent_first_name", kNameLengthMax, r.parent_first_name);
+  v.text("parent_last_name", kNameLengthMax, r.parent_last_name);
+  v.phone(r.parent_tel);
   r.membership_fee_cents = v.money("membership_fee_amount");
   r.subscription_fee_cents = v.money("subscription_fee_amount");
   std::vector<FieldError> errors = v.take_errors();
