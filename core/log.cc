@@ -79,44 +79,11 @@ void append_integer(std::string& line, std::uint64_t magnitude, bool negative) {
 
 }  // namespace
 
-bool is_secret_name(std::string_view name) {
-  // Lower-cased into a buffer, then one pass that only compares where a secret word can start.
-  char buffer[64];
-  std::string long_name;  // only for names longer than the buffer
-  char* lower = buffer;
-  if (name.size() > sizeof buffer) {
-    long_name.resize(name.size());
-    lower = long_name.data();
-  }
-  for (std::size_t i = 0; i < name.size(); ++i) lower[i] = ascii_lower_char(name[i]);
-  const std::string_view n(lower, name.size());
-  if (n == "x-api-key" || n == "authorization" || n == "cookie" || n == "set-cookie") return true;
-  for (std::size_t i = 0; i < n.size(); ++i) {
-    std::string_view rest = n.substr(i);
-    switch (n[i]) {
-      case 't':
-        if (rest.starts_with("token")) return true;
-        break;
-      case 's':
-        if (rest.starts_with("secret") || rest.starts_with("signature")) return true;
-        break;
-      case 'p':
-        if (rest.starts_with("password")) return true;
-        break;
-      case 'a':
-        if (rest.starts_with("api_key") || rest.starts_with("apikey")) return true;
-        break;
-      default:
-        break;
-    }
-  }
-  return false;
-}
-
 void LogField::append_to(std::string& line) const {
-  append_json_string(line, name_);
-  line += ':';
-  if (is_secret_name(name_)) {
+  line += '"';
+  line += name_.text();
+  line += "\":";
+  if (name_.secret()) {
     append_json_string(line, kRedacted);
     return;
   }
@@ -203,6 +170,13 @@ std::shared_ptr<spdlog::logger> make_json_logger(std::string name, spdlog::sink_
   return logger;
 }
 
+Log::Log(std::shared_ptr<spdlog::logger> logger, const Clock& clock)
+    : logger_(std::move(logger)), clock_(clock) {
+  after_level_ = "\",\"logger\":";
+  append_json_string(after_level_, logger_->name());
+  after_level_ += ",\"message\":";
+}
+
 void Log::write(spdlog::level::level_enum level, std::string_view request_id,
                 std::string_view message, LogFields fields) const {
   // The line is written straight into one reused string: building a JSON object only to
@@ -213,9 +187,7 @@ void Log::write(spdlog::level::level_enum level, std::string_view request_id,
   append_timestamp_us(line, clock_.now());
   line += "\",\"level\":\"";
   line += level_name(level);
-  line += "\",\"logger\":";
-  append_json_string(line, logger_->name());
-  line += ",\"message\":";
+  line += after_level_;
   append_json_string(line, message);
   line += ",\"request_id\":";
   append_json_string(line, request_id);

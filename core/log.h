@@ -11,6 +11,7 @@
 
 #include <boost/json.hpp>
 #include <concepts>
+#include <cstddef>
 #include <cstdint>
 #include <initializer_list>
 #include <memory>
@@ -25,8 +26,40 @@ namespace twin::core {
 inline constexpr std::string_view kRedacted = "[REDACTED]";
 
 // True for names whose values are secrets: x-api-key, authorization, x-twilio-signature,
-// cookies, and any name containing "token", "secret", "password" or "api_key"/"apikey".
-bool is_secret_name(std::string_view name);
+// cookies, and any name containing "token", "secret", "password" or "api_key"/"apikey", in any
+// case. constexpr so that a log field's name is judged when the program is compiled.
+constexpr bool is_secret_name(std::string_view name) {
+  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+  // Whether `word` (lower case) is at name[at], in any case.
+  auto word_at = [&](std::size_t at, std::string_view word) {
+    if (name.size() - at < word.size()) return false;
+    for (std::size_t k = 0; k < word.size(); ++k) {
+      if (lower(name[at + k]) != word[k]) return false;
+    }
+    return true;
+  };
+  auto is = [&](std::string_view word) { return name.size() == word.size() && word_at(0, word); };
+  if (is("x-api-key") || is("authorization") || is("cookie") || is("set-cookie")) return true;
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    switch (lower(name[i])) {  // compare only where a secret word can start
+      case 't':
+        if (word_at(i, "token")) return true;
+        break;
+      case 's':
+        if (word_at(i, "secret") || word_at(i, "signature")) return true;
+        break;
+      case 'p':
+        if (word_at(i, "password")) return true;
+        break;
+      case 'a':
+        if (word_at(i, "api_key") || word_at(i, "apikey")) return true;
+        break;
+      default:
+        break;
+    }
+  }
+  return false;
+}
 // Headers as a JSON object with secret values replaced by kRedacted.
 boost::json::object redacted_headers(const StringPairs& headers);
 
@@ -37,6 +70,26 @@ void append_timestamp_us(std::string& out, TimeUs t);
 // A spdlog logger that writes each message as it is (pattern "%v") to the given sink.
 std::shared_ptr<spdlog::logger> make_json_logger(std::string name, spdlog::sink_ptr sink);
 
+// A log field's name: a string literal, judged when the program is compiled. Whether its value
+// is a secret is decided then, and a name that would need a JSON escape does not compile, so a
+// line is written without checking either.
+class LogFieldName {
+ public:
+  consteval LogFieldName(const char* name) : text_(name), secret_(is_secret_name(text_)) {
+    for (char c : text_) {
+      if (c < 0x20 || c == '"' || c == '\\' || static_cast<unsigned char>(c) >= 0x80) {
+        throw "a log field name must be printable ASCII without quotes or backslashes";
+      }
+    }
+  }
+  std::string_view text() const { return text_; }
+  bool secret() const { return secret_; }
+
+ private:
+  std::string_view text_;
+  bool secret_;
+};
+
 // One field of a log line, built implicitly from a name and a value so that call sites read
 // `log.info(id, "request handled", {{"status", 200}, {"resource", resource}})`. A field only
 // refers to its value: it lives for the one call that writes the line.
@@ -44,27 +97,25 @@ class LogField {
  public:
   enum class Kind { kText, kInteger, kUnsigned, kBoolean, kJson };
 
-  LogField(std::string_view name, std::string_view text)
+  LogField(LogFieldName name, std::string_view text)
       : name_(name), kind_(Kind::kText), text_(text) {}
-  LogField(std::string_view name, const std::string& text)
-      : LogField(name, std::string_view(text)) {}
-  LogField(std::string_view name, const char* text) : LogField(name, std::string_view(text)) {}
-  LogField(std::string_view name, bool flag) : name_(name), kind_(Kind::kBoolean), integer_(flag) {}
+  LogField(LogFieldName name, const std::string& text) : LogField(name, std::string_view(text)) {}
+  LogField(LogFieldName name, const char* text) : LogField(name, std::string_view(text)) {}
+  LogField(LogFieldName name, bool flag) : name_(name), kind_(Kind::kBoolean), integer_(flag) {}
   template <std::signed_integral T>
-  LogField(std::string_view name, T number)
-      : name_(name), kind_(Kind::kInteger), integer_(number) {}
+  LogField(LogFieldName name, T number) : name_(name), kind_(Kind::kInteger), integer_(number) {}
   template <std::unsigned_integral T>
-  requires(!std::same_as<T, bool>) LogField(std::string_view name, T number)
+  requires(!std::same_as<T, bool>) LogField(LogFieldName name, T number)
       : name_(name), kind_(Kind::kUnsigned), unsigned_(number) {}
-  LogField(std::string_view name, const boost::json::value& json)
+  LogField(LogFieldName name, const boost::json::value& json)
       : name_(name), kind_(Kind::kJson), json_(&json) {}
 
-  std::string_view name() const { return name_; }
+  std::string_view name() const { return name_.text(); }
   // Appends `"name":value` (the value redacted when the name, or a nested key, is a secret).
   void append_to(std::string& line) const;
 
  private:
-  std::string_view name_;
+  LogFieldName name_;
   Kind kind_;
   std::string_view text_;
   std::int64_t integer_ = 0;
@@ -76,8 +127,7 @@ using LogFields = std::initializer_list<LogField>;
 
 class Log {
  public:
-  Log(std::shared_ptr<spdlog::logger> logger, const Clock& clock)
-      : logger_(std::move(logger)), clock_(clock) {}
+  Log(std::shared_ptr<spdlog::logger> logger, const Clock& clock);
 
   bool enabled(spdlog::level::level_enum level) const { return logger_->should_log(level); }
   void write(spdlog::level::level_enum level, std::string_view request_id, std::string_view message,
@@ -99,6 +149,8 @@ class Log {
  private:
   std::shared_ptr<spdlog::logger> logger_;
   const Clock& clock_;
+  // The text between the level and the message, which names the logger: written once here.
+  std::string after_level_;
   // The line being written, kept so that its capacity is reused.
   mutable std::string line_;
 };

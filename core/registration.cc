@@ -1,9 +1,9 @@
 #include "core/registration.h"
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <charconv>
 #include <cmath>
-#include <cstdlib>
 
 #include "core/encoding.h"
 #include "core/events/json_scan.h"
@@ -22,16 +22,28 @@ std::size_t field_index(std::string_view field) {
   return i;
 }
 
+// A payload field named by a literal and looked up in kRegistrationFields when the program is
+// compiled: a name missing from the list does not compile.
+struct Field {
+  consteval Field(const char* name) {
+    const std::string_view wanted(name);
+    while (index < kRegistrationFieldCount && kRegistrationFields[index] != wanted) ++index;
+    if (index == kRegistrationFieldCount) throw "not a field of kRegistrationFields";
+  }
+  std::string_view name() const { return kRegistrationFields[index]; }
+  std::size_t index = 0;
+};
+
 class Validator {
  public:
   explicit Validator(const RegistrationPayload& payload) : payload_(payload) {}
 
   // A required, non-empty, printable text field of at most max_chars characters, trimmed, into
   // `out`; false (and an error added) when it is not one.
-  bool text(std::string_view field, std::size_t max_chars, std::string& out) {
+  bool text(Field field, std::size_t max_chars, std::string& out) {
     const PayloadValue& v = value(field);
-    if (v.type == Type::kAbsent || v.type == Type::kNull) return add(field, "is required");
-    if (v.type != Type::kString) return add(field, "must be a string");
+    if (v.type == Type::kAbsent || v.type == Type::kNull) return add(field.name(), "is required");
+    if (v.type != Type::kString) return add(field.name(), "must be a string");
     std::string_view s = trim(v.text);
     // Control characters and the length in code points (counted as utf8_length counts them),
     // in one pass.
@@ -42,10 +54,10 @@ class Validator {
       control |= u < 0x20 || u == 0x7F;
       chars += (u & 0xC0) != 0x80;
     }
-    if (s.empty()) return add(field, "must not be empty");
-    if (control) return add(field, "must not contain control characters");
+    if (s.empty()) return add(field.name(), "must not be empty");
+    if (control) return add(field.name(), "must not contain control characters");
     if (chars > max_chars) {
-      return add(field, "must be at most " + std::to_string(max_chars) + " characters");
+      return add(field.name(), "must be at most " + std::to_string(max_chars) + " characters");
     }
     out.assign(s);
     return true;
@@ -97,10 +109,10 @@ class Validator {
     }
   }
 
-  std::int64_t money(std::string_view field) {
+  std::int64_t money(Field field) {
     const PayloadValue& v = value(field);
     if (v.type == Type::kAbsent || v.type == Type::kNull) {
-      add(field, "is required");
+      add(field.name(), "is required");
       return 0;
     }
     std::optional<std::int64_t> cents;
@@ -116,15 +128,15 @@ class Validator {
     } else if (v.type == Type::kDouble) {
       cents = money_from_double(v.number);
     } else {
-      add(field, "must be a string or a number");
+      add(field.name(), "must be a string or a number");
       return 0;
     }
     if (!cents) {
-      add(field, "must be a non-negative amount with at most two decimals, like 45.50");
+      add(field.name(), "must be a non-negative amount with at most two decimals, like 45.50");
       return 0;
     }
     if (*cents > kFeeCentsMax) {
-      add(field, "must be at most 100000.00");
+      add(field.name(), "must be at most 100000.00");
       return 0;
     }
     return *cents;
@@ -171,16 +183,7 @@ class Validator {
     errors_.push_back({std::string(field), std::move(error)});
     return false;
   }
-  // Every field the validator reads is in kRegistrationFields; the names are compared only
-  // until the one that matches, and the fields are read in that order.
-  const PayloadValue& value(std::string_view field) {
-    for (std::size_t tried = 0; kRegistrationFields[next_] != field; ++tried) {
-      if (tried == kRegistrationFieldCount) std::abort();  // a name missing from the list: a bug
-      next_ = (next_ + 1) % kRegistrationFieldCount;
-    }
-    return payload_.values[next_];
-  }
-  std::size_t next_ = 0;
+  const PayloadValue& value(Field field) const { return payload_.values[field.index]; }
 
   const RegistrationPayload& payload_;
   std::vector<FieldError> errors_;
@@ -299,23 +302,29 @@ std::vector<FieldError> validate_registration(const RegistrationPayload& payload
 
 std::string registration_natural_key(const RegistrationRequest& r) {
   // '\x1f' (unit separator) cannot occur in a validated field, so the parts cannot run together.
-  std::string key;
-  key.reserve(r.player_first_name.size() + r.player_last_name.size() + r.team_name.size() +
-              r.age_group.size() + r.current_registration_season.size() + r.parent_tel.size() + 5);
-  auto lower = [&key](std::string_view text) {
-    for (char c : text) key += ascii_lower_char(c);
+  // Names and team compare without case; the other parts as they are.
+  struct Part {
+    std::string_view text;
+    bool fold_case;
   };
-  lower(r.player_first_name);
-  key += '\x1f';
-  lower(r.player_last_name);
-  key += '\x1f';
-  lower(r.team_name);
-  key += '\x1f';
-  key += r.age_group;
-  key += '\x1f';
-  key += r.current_registration_season;
-  key += '\x1f';
-  key += r.parent_tel;
+  const Part parts[] = {{r.player_first_name, true},
+                        {r.player_last_name, true},
+                        {r.team_name, true},
+                        {r.age_group, false},
+                        {r.current_registration_season, false},
+                        {r.parent_tel, false}};
+  std::size_t size = std::size(parts) - 1;
+  for (const Part& part : parts) size += part.text.size();
+  std::string key(size, '\x1f');  // written over below but for the separators
+  char* p = key.data();
+  for (const Part& part : parts) {
+    if (part.fold_case) {
+      for (char c : part.text) *p++ = ascii_lower_char(c);
+    } else {
+      p = std::copy(part.text.begin(), part.text.end(), p);
+    }
+    ++p;
+  }
   return key;
 }
 

@@ -143,6 +143,25 @@ TEST(Log, TimestampsAreIso8601FromTheClock) {
   EXPECT_EQ(core::format_timestamp_us(951'782'400'000'000), "2000-02-29T00:00:00.000000Z");
 }
 
+// Field names are judged when the program is compiled (core::LogFieldName), so the rule must
+// hold in a constant expression as well as at run time (headers, nested JSON keys).
+static_assert(core::is_secret_name("X-Twilio-Signature"));
+static_assert(core::is_secret_name("auth_token") && core::is_secret_name("ApiKey"));
+static_assert(!core::is_secret_name("key_present") && !core::is_secret_name("status"));
+
+TEST(Log, SecretNamesInAnyCaseAndPosition) {
+  for (std::string_view name :
+       {"x-api-key", "X-API-KEY", "Authorization", "cookie", "Set-Cookie", "twilio_auth_token",
+        "client_secret", "db_password", "my_api_key", "x-twilio-signature"}) {
+    EXPECT_TRUE(core::is_secret_name(name)) << name;
+  }
+  for (std::string_view name : {"", "x-api", "api", "tok", "content-type", "key_present",
+                                "resource", "cookies-policy-version", "passwor"}) {
+    EXPECT_FALSE(core::is_secret_name(name)) << name;
+  }
+  EXPECT_TRUE(core::is_secret_name(std::string(100, 'x') + "Token"));  // past any fixed buffer
+}
+
 TEST(Log, SecretFieldsAreRedactedWhateverTheCaller) {
   HandlerHarness h;
   core::Log log(h.logger, h.clock);
