@@ -251,15 +251,11 @@ std::size_t first_json_special(std::string_view text) {
   return text.size() < 16 ? short_json_special(text) : find_json_special(text, 0);
 }
 
-// Appends `text` escaped, given that text[first] is the first byte that needs an escape.
-void append_escaped_from(std::string& out, std::string_view text, std::size_t first) {
+// Writes `text` escaped at `p`, given that text[first] is the first byte that needs an escape;
+// returns the end. Runs that need no escape are copied whole.
+char* write_escaped_from(char* p, std::string_view text, std::size_t first) {
   static constexpr char kHex[] = "0123456789abcdef";
-  // Sized for the worst case (every byte a \u00XX escape) and written through a pointer, then
-  // trimmed: one allocation at most, and runs that need no escape are copied whole.
-  const std::size_t start = out.size();
-  out.resize(start + 6 * text.size());
-  char* p = out.data() + start;
-  std::memcpy(p, text.data(), first);
+  if (first != 0) std::memcpy(p, text.data(), first);  // text.data() may be null when empty
   p += first;
   const char* in = text.data() + first;
   const char* const end = text.data() + text.size();
@@ -299,7 +295,16 @@ void append_escaped_from(std::string& out, std::string_view text, std::size_t fi
     // has the room copy_plain needs).
     json_text::copy_plain(in, end, p, false);
   }
-  out.resize(static_cast<std::size_t>(p - out.data()));
+  return p;
+}
+
+// Appends `text` escaped, given that text[first] is the first byte that needs an escape: sized
+// for the worst case and trimmed, so one allocation at most.
+void append_escaped_from(std::string& out, std::string_view text, std::size_t first) {
+  const std::size_t start = out.size();
+  out.resize(start + kJsonEscapedBytesMax * text.size());
+  char* end = write_escaped_from(out.data() + start, text, first);
+  out.resize(static_cast<std::size_t>(end - out.data()));
 }
 
 }  // namespace
@@ -313,6 +318,10 @@ void append_json_string(std::string& out, std::string_view text) {
     append_escaped_from(out, text, first);
   }
   out += '"';
+}
+
+char* write_json_escaped(char* out, std::string_view text) {
+  return write_escaped_from(out, text, first_json_special(text));
 }
 
 void append_json_escaped(std::string& out, std::string_view text) {

@@ -41,6 +41,10 @@ void append_json_string(std::string& out, std::string_view text);
 // The same without the quotes: `text` escaped, for a caller that writes one JSON string from
 // several pieces.
 void append_json_escaped(std::string& out, std::string_view text);
+// The same into a buffer: writes `text` escaped at `out`, which must have room for
+// kJsonEscapedBytesMax bytes per byte of `text`, and returns the end of what it wrote.
+inline constexpr std::size_t kJsonEscapedBytesMax = 6;  // a control byte becomes \u00XX
+char* write_json_escaped(char* out, std::string_view text);
 
 // True when `text` is well-formed UTF-8 (no overlongs, no surrogates, nothing past U+10FFFF).
 bool is_valid_utf8(std::string_view text);

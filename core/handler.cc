@@ -1,6 +1,8 @@
 #include "core/handler.h"
 
+#include <algorithm>
 #include <boost/json.hpp>
+#include <cstring>
 #include <exception>
 #include <set>
 #include <string_view>
@@ -19,57 +21,96 @@ constexpr std::string_view kRouteTrigger = "/trigger";
 constexpr std::string_view kRouteWebhook = "/webhook";
 
 // A JSON object written field by field straight into its text; the responses are small and
-// fixed in shape, so no JSON tree is built for them. Keys are the handler's own constants,
-// plain ASCII that needs no escape, and are written as they are; values are escaped.
+// fixed in shape, so no JSON tree is built for them. The text is written through a pointer into
+// a buffer that each field first makes room in for its worst case (every value byte escaped),
+// and trimmed at the end. Keys are the handler's own constants, plain ASCII that needs no
+// escape, and are written as they are; values are escaped.
 class JsonBody {
  public:
-  JsonBody() { out_.reserve(256); }
+  JsonBody() : out_(kInitialBytes, '\0'), p_(out_.data()) {}
+  JsonBody(JsonBody&& other) noexcept {
+    const auto used = other.p_ - other.out_.data();
+    out_ = std::move(other.out_);
+    p_ = out_.data() + used;
+  }
+  JsonBody(const JsonBody&) = delete;
+  JsonBody& operator=(const JsonBody&) = delete;
+  JsonBody& operator=(JsonBody&&) = delete;
   JsonBody& text(std::string_view key, std::string_view value) {
-    open_field(key);
-    append_json_string(out_, value);
+    open_field(key, 2 + kJsonEscapedBytesMax * value.size());
+    *p_++ = '"';
+    p_ = write_json_escaped(p_, value);
+    *p_++ = '"';
     return *this;
   }
   // One string value made of two texts with a space between ("John" "Smith" -> "John Smith").
   JsonBody& words(std::string_view key, std::string_view first, std::string_view second) {
-    open_field(key);
-    out_ += '"';
-    append_json_escaped(out_, first);
-    out_ += ' ';
-    append_json_escaped(out_, second);
-    out_ += '"';
+    open_field(key, 3 + kJsonEscapedBytesMax * (first.size() + second.size()));
+    *p_++ = '"';
+    p_ = write_json_escaped(p_, first);
+    *p_++ = ' ';
+    p_ = write_json_escaped(p_, second);
+    *p_++ = '"';
     return *this;
   }
   JsonBody& boolean(std::string_view key, bool value) {
-    open_field(key);
-    out_ += value ? "true" : "false";
+    open_field(key, 5);
+    put(value ? "true" : "false");
     return *this;
   }
   JsonBody& field_errors(std::string_view key, const std::vector<FieldError>& errors) {
-    open_field(key);
-    out_ += '[';
+    open_field(key, 1);
+    *p_++ = '[';
     for (std::size_t i = 0; i < errors.size(); ++i) {
-      if (i != 0) out_ += ',';
-      out_ += "{\"field\":";
-      append_json_string(out_, errors[i].field);
-      out_ += ",\"error\":";
-      append_json_string(out_, errors[i].error);
-      out_ += '}';
+      const FieldError& e = errors[i];
+      room(30 + kJsonEscapedBytesMax * (e.field.size() + e.error.size()));
+      if (i != 0) *p_++ = ',';
+      put("{\"field\":\"");
+      p_ = write_json_escaped(p_, e.field);
+      put("\",\"error\":\"");
+      p_ = write_json_escaped(p_, e.error);
+      put("\"}");
     }
-    out_ += ']';
+    room(1);
+    *p_++ = ']';
     return *this;
   }
   std::string finish() && {
-    out_ += '}';
+    room(1);
+    *p_++ = '}';
+    out_.resize(static_cast<std::size_t>(p_ - out_.data()));
     return std::move(out_);
   }
 
  private:
-  void open_field(std::string_view key) {
-    out_ += out_.empty() ? "{\"" : ",\"";
-    out_ += key;
-    out_ += "\":";
+  // Enough for the handler's answers as they are usually filled, so that they rarely grow.
+  static constexpr std::size_t kInitialBytes = 512;
+
+  // Makes sure `bytes` more can be written at p_.
+  void room(std::size_t bytes) {
+    const auto used = static_cast<std::size_t>(p_ - out_.data());
+    if (out_.size() - used < bytes) {
+      out_.resize(std::max(2 * out_.size(), used + bytes));
+      p_ = out_.data() + used;
+    }
   }
+  // Writes `text`, which room() has made room for.
+  void put(std::string_view text) {
+    std::memcpy(p_, text.data(), text.size());
+    p_ += text.size();
+  }
+  void open_field(std::string_view key, std::size_t value_bytes_max) {
+    room(key.size() + 4 + value_bytes_max);
+    const char separator = p_ == out_.data() ? '{' : ',';
+    *p_++ = separator;
+    *p_++ = '"';
+    put(key);
+    *p_++ = '"';
+    *p_++ = ':';
+  }
+
   std::string out_;
+  char* p_;  // the end of what is written so far, within out_
 };
 
 // The body gets the request id as its last field.

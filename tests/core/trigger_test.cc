@@ -29,6 +29,25 @@ TEST(Trigger, ValidRegistrationStoresPendingAndSendsOneInvitation) {
   EXPECT_EQ(h.messenger.sent()[0].to, "whatsapp:+447700900123");
 }
 
+TEST(Trigger, AnswerEscapesNamesAndGrowsForLongOnes) {
+  // Quotes, backslashes and UTF-8 in the joined names; a team name long enough, escaped, that
+  // the answer outgrows the writer's first buffer.
+  HandlerHarness h;
+  json::object payload = valid_registration();
+  payload["player_first_name"] = "Jo\"hn";
+  payload["player_last_name"] = "O\\Brien";
+  payload["parent_first_name"] = "Zo\u00eb";
+  std::string team(core::kTeamNameLengthMax, '"');
+  payload["team_name"] = team;
+  core::ProxyResponse r = h.call(trigger(payload));
+  ASSERT_EQ(r.status_code, 200) << r.body;
+  json::object b = body_json(r);
+  EXPECT_EQ(b["player"], "Jo\"hn O\\Brien");
+  EXPECT_EQ(b["parent"], "Zo\u00eb Smith");
+  EXPECT_EQ(b["team"].as_string(), team + " u11s");
+  EXPECT_EQ(b["request_id"].as_string(), r.header("X-Request-Id").value());
+}
+
 TEST(Trigger, RetryReturnsExistingRegistrationWithoutSecondInvitation) {
   HandlerHarness h;
   auto first = body_json(h.call(trigger(valid_registration())));
