@@ -41,6 +41,16 @@ void append_json_string(std::string& out, std::string_view text);
 // The same without the quotes: `text` escaped, for a caller that writes one JSON string from
 // several pieces.
 void append_json_escaped(std::string& out, std::string_view text);
+// True when `text` can be written between quotes as it is: printable ASCII, no quote, no
+// backslash. For names fixed in the code, checked when the program is compiled.
+constexpr bool is_plain_json_text(std::string_view text) {
+  for (char c : text) {
+    if (c < 0x20 || c == 0x7F || c == '"' || c == '\\' || static_cast<unsigned char>(c) >= 0x80) {
+      return false;
+    }
+  }
+  return true;
+}
 // The same into a buffer: writes `text` escaped at `out`, which must have room for
 // kJsonEscapedBytesMax bytes per byte of `text`, and returns the end of what it wrote.
 inline constexpr std::size_t kJsonEscapedBytesMax = 6;  // a control byte becomes \u00XX

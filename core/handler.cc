@@ -20,11 +20,23 @@ namespace {
 constexpr std::string_view kRouteTrigger = "/trigger";
 constexpr std::string_view kRouteWebhook = "/webhook";
 
+// A key of a JsonBody: a literal, checked when the program is compiled to need no escape, so it
+// is written as it is.
+class JsonKey {
+ public:
+  consteval JsonKey(const char* key) : text_(key) {
+    if (!is_plain_json_text(text_)) throw "a JSON key of the handler must need no escape";
+  }
+  std::string_view text() const { return text_; }
+
+ private:
+  std::string_view text_;
+};
+
 // A JSON object written field by field straight into its text; the responses are small and
 // fixed in shape, so no JSON tree is built for them. The text is written through a pointer into
 // a buffer that each field first makes room in for its worst case (every value byte escaped),
-// and trimmed at the end. Keys are the handler's own constants, plain ASCII that needs no
-// escape, and are written as they are; values are escaped.
+// and trimmed at the end. Values are escaped; keys need no escape (JsonKey).
 class JsonBody {
  public:
   JsonBody() : out_(kInitialBytes, '\0'), p_(out_.data()) {}
@@ -36,7 +48,7 @@ class JsonBody {
   JsonBody(const JsonBody&) = delete;
   JsonBody& operator=(const JsonBody&) = delete;
   JsonBody& operator=(JsonBody&&) = delete;
-  JsonBody& text(std::string_view key, std::string_view value) {
+  JsonBody& text(JsonKey key, std::string_view value) {
     open_field(key, 2 + kJsonEscapedBytesMax * value.size());
     *p_++ = '"';
     p_ = write_json_escaped(p_, value);
@@ -44,7 +56,7 @@ class JsonBody {
     return *this;
   }
   // One string value made of two texts with a space between ("John" "Smith" -> "John Smith").
-  JsonBody& words(std::string_view key, std::string_view first, std::string_view second) {
+  JsonBody& words(JsonKey key, std::string_view first, std::string_view second) {
     open_field(key, 3 + kJsonEscapedBytesMax * (first.size() + second.size()));
     *p_++ = '"';
     p_ = write_json_escaped(p_, first);
@@ -53,23 +65,26 @@ class JsonBody {
     *p_++ = '"';
     return *this;
   }
-  JsonBody& boolean(std::string_view key, bool value) {
+  JsonBody& boolean(JsonKey key, bool value) {
     open_field(key, 5);
     put(value ? "true" : "false");
     return *this;
   }
-  JsonBody& field_errors(std::string_view key, const std::vector<FieldError>& errors) {
+  JsonBody& field_errors(JsonKey key, const std::vector<FieldError>& errors) {
+    constexpr std::string_view kOpen = "{\"field\":\"", kBetween = "\",\"error\":\"",
+                               kClose = "\"}";
     open_field(key, 1);
     *p_++ = '[';
     for (std::size_t i = 0; i < errors.size(); ++i) {
       const FieldError& e = errors[i];
-      room(30 + kJsonEscapedBytesMax * (e.field.size() + e.error.size()));
+      room(1 + kOpen.size() + kBetween.size() + kClose.size() +
+           kJsonEscapedBytesMax * (e.field.size() + e.error.size()));
       if (i != 0) *p_++ = ',';
-      put("{\"field\":\"");
+      put(kOpen);
       p_ = write_json_escaped(p_, e.field);
-      put("\",\"error\":\"");
+      put(kBetween);
       p_ = write_json_escaped(p_, e.error);
-      put("\"}");
+      put(kClose);
     }
     room(1);
     *p_++ = ']';
@@ -99,12 +114,12 @@ class JsonBody {
     std::memcpy(p_, text.data(), text.size());
     p_ += text.size();
   }
-  void open_field(std::string_view key, std::size_t value_bytes_max) {
-    room(key.size() + 4 + value_bytes_max);
+  void open_field(JsonKey key, std::size_t value_bytes_max) {
+    room(key.text().size() + 4 + value_bytes_max);
     const char separator = p_ == out_.data() ? '{' : ',';
     *p_++ = separator;
     *p_++ = '"';
-    put(key);
+    put(key.text());
     *p_++ = '"';
     *p_++ = ':';
   }

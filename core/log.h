@@ -18,6 +18,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/encoding.h"
 #include "core/events/proxy_event.h"
 #include "core/ports/clock.h"
 
@@ -76,11 +77,7 @@ std::shared_ptr<spdlog::logger> make_json_logger(std::string name, spdlog::sink_
 class LogFieldName {
  public:
   consteval LogFieldName(const char* name) : text_(name), secret_(is_secret_name(text_)) {
-    for (char c : text_) {
-      if (c < 0x20 || c == '"' || c == '\\' || static_cast<unsigned char>(c) >= 0x80) {
-        throw "a log field name must be printable ASCII without quotes or backslashes";
-      }
-    }
+    if (!is_plain_json_text(text_)) throw "a log field name must be written without escapes";
   }
   std::string_view text() const { return text_; }
   bool secret() const { return secret_; }
