@@ -140,14 +140,13 @@ void add_query(core::ProxyEvent& event, std::string_view query) {
 
 }  // namespace
 
-core::ProxyEvent Gateway::build_event(HttpRequest&& request, const Route& route, const ApiKey* key,
-                                      const std::string& request_id, core::TimeUs now) {
+void Gateway::build_event(core::ProxyEvent& event, HttpRequest&& request, const Route& route,
+                          const ApiKey* key, const std::string& request_id, core::TimeUs now) {
   constexpr std::string_view kExecuteApi = ".execute-api.", kAmazonAws = ".amazonaws.com";
   std::string domain;
   domain.reserve(route.api->id.size() + kExecuteApi.size() + options_.region.size() +
                  kAmazonAws.size());
   domain.append(route.api->id).append(kExecuteApi).append(options_.region).append(kAmazonAws);
-  core::ProxyEvent event;
   event.resource = route.resource->path;
   event.path = std::string(route.path);  // a view into request.path, which is taken below
   event.http_method = request.http_method;
@@ -182,7 +181,6 @@ core::ProxyEvent Gateway::build_event(HttpRequest&& request, const Route& route,
     context.identity.api_key_id = key->id;
   }
   event.body = std::move(request.body);
-  return event;
 }
 
 namespace {

@@ -6,22 +6,34 @@
 
 namespace twin::fakes::lambda {
 
-template <typename T>
-Payload Payload::typed_or_text(T&& value) {
-  const core::JsonRoundTrip check = core::json_round_trip(value);
-  if (!check.exact) return Payload(core::serialize(value));
+Payload Payload::typed_or_text(std::shared_ptr<Typed> typed) {
+  const core::JsonRoundTrip check =
+      std::visit([](const auto& value) { return core::json_round_trip(value); }, *typed);
+  if (!check.exact) {
+    return Payload(std::visit([](const auto& value) { return core::serialize(value); }, *typed));
+  }
   Payload out;
-  out.typed_ = std::make_shared<Typed>(std::in_place_type<T>, std::move(value));
+  out.typed_ = std::move(typed);
   out.json_bytes_max_ = check.json_bytes_max;
   out.has_json_ = false;
   return out;
 }
 
-Payload Payload::of(core::ProxyEvent&& event) { return typed_or_text(std::move(event)); }
-Payload Payload::of(core::SqsEvent&& event) { return typed_or_text(std::move(event)); }
-Payload Payload::of(core::ProxyResponse&& response) { return typed_or_text(std::move(response)); }
+Payload Payload::of(core::ProxyEvent&& event) {
+  return typed_or_text(
+      std::make_shared<Typed>(std::in_place_type<core::ProxyEvent>, std::move(event)));
+}
+Payload Payload::of(core::SqsEvent&& event) {
+  return typed_or_text(
+      std::make_shared<Typed>(std::in_place_type<core::SqsEvent>, std::move(event)));
+}
+Payload Payload::of(core::ProxyResponse&& response) {
+  return typed_or_text(
+      std::make_shared<Typed>(std::in_place_type<core::ProxyResponse>, std::move(response)));
+}
 Payload Payload::of(core::SqsBatchResponse&& response) {
-  return typed_or_text(std::move(response));
+  return typed_or_text(
+      std::make_shared<Typed>(std::in_place_type<core::SqsBatchResponse>, std::move(response)));
 }
 
 const std::string& Payload::json() const {

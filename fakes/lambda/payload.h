@@ -25,6 +25,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 
 #include "core/events/proxy_event.h"
@@ -42,6 +43,14 @@ class Payload {
   static Payload of(core::SqsEvent&& event);
   static Payload of(core::ProxyResponse&& response);
   static Payload of(core::SqsBatchResponse&& response);
+  // Payload::of for a value built in place: `build` is given a default T that already sits in the
+  // payload's storage, so the value is never moved (a proxy event is some fifty strings).
+  template <typename T, typename Build>
+  static Payload build(Build&& build) {
+    auto typed = std::make_shared<Typed>(std::in_place_type<T>);
+    std::forward<Build>(build)(std::get<T>(*typed));
+    return typed_or_text(std::move(typed));
+  }
 
   // The JSON text (written now if it was not yet).
   const std::string& json() const;
@@ -61,8 +70,9 @@ class Payload {
  private:
   using Typed =
       std::variant<core::ProxyEvent, core::SqsEvent, core::ProxyResponse, core::SqsBatchResponse>;
-  template <typename T>
-  static Payload typed_or_text(T&& value);
+  // The payload of the value in `typed` (not shared yet): typed if its text reads back as
+  // exactly that value, otherwise the text.
+  static Payload typed_or_text(std::shared_ptr<Typed> typed);
   template <typename T>
   const T* get() const {
     return typed_ ? std::get_if<T>(typed_.get()) : nullptr;
