@@ -47,8 +47,10 @@ void add_header(core::ProxyEvent& event, std::size_t at, std::string name, std::
     return;
   }
   event.headers.emplace_back(name, value);
-  event.multi_value_headers.emplace_back(std::move(name), std::vector<std::string>())
-      .second.push_back(std::move(value));
+  std::vector<std::string> values;
+  values.reserve(1);  // sized at once: most headers have one value
+  values.push_back(std::move(value));
+  event.multi_value_headers.emplace_back(std::move(name), std::move(values));
 }
 
 bool is_dropped_header(std::string_view name) {
