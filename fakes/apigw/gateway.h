@@ -241,8 +241,10 @@ class Gateway {
   std::optional<ThrottleLevel> take_throttle_tokens(const Route& route, const ApiKey* key,
                                                     const UsagePlan* plan, core::TimeUs now);
   bool charge_quota(const UsagePlan& plan, const ApiKey& key, core::TimeUs now);
-  core::ProxyEvent build_event(const HttpRequest& request, const Route& route, const ApiKey* key,
-                               const std::string& request_id, core::TimeUs now);
+  // Fills `event` (a default one) for `request`, taking the request's strings (route.path, a view
+  // into request.path, is copied first).
+  void build_event(core::ProxyEvent& event, HttpRequest&& request, const Route& route,
+                   const ApiKey* key, const std::string& request_id, core::TimeUs now);
   void invoke(const Route& route, lambda::Payload event, std::string request_id, RespondFn respond);
   // The client's response for the integration's answer (reference 1.3, 1.6), counted.
   HttpResponse integration_response(IntegrationResult result);

@@ -112,7 +112,9 @@ void Gateway::handle(HttpRequest request, RespondFn respond) {
     return answer(route_key, gateway_error(GatewayResponseType::kRequestTooLarge, request_id),
                   respond);
   }
-  lambda::Payload event = lambda::Payload::of(build_event(request, *route, key, request_id, now));
+  lambda::Payload event = lambda::Payload::build<core::ProxyEvent>([&](core::ProxyEvent& out) {
+    build_event(out, std::move(request), *route, key, request_id, now);
+  });
   invoke(*route, std::move(event), std::move(request_id), std::move(respond));
 }
 

@@ -269,5 +269,24 @@ TEST(JsonRoundTrip, NamesTheReasonsItIsNotExact) {
   EXPECT_FALSE(json_round_trip(r).exact);
 }
 
+// A byte of malformed UTF-8 is found wherever it sits in a string of any length, and well-formed
+// non-ASCII text stays exact (the ASCII pre-check reads words, half words and tails).
+TEST(JsonRoundTrip, FindsMalformedUtf8AtEveryPlace) {
+  for (std::size_t size = 1; size <= 80; ++size) {
+    for (std::size_t at = 0; at < size; ++at) {
+      ProxyResponse r;
+      r.body.assign(size, 'a');
+      r.body[at] = '\xff';
+      EXPECT_FALSE(json_round_trip(r).exact) << size << " " << at;
+      r.body[at] = '\x7f';
+      EXPECT_TRUE(json_round_trip(r).exact) << size << " " << at;
+      if (at + 1 < size) {
+        r.body.replace(at, 2, "\xc3\xa9");
+        EXPECT_TRUE(json_round_trip(r).exact) << size << " " << at;
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace twin::core

@@ -205,6 +205,40 @@ TEST_F(ApigwPipeline, ProxyEventHasEveryField) {
   }
 }
 
+// The client's own Host, X-Forwarded-* and X-Amzn-Trace-Id headers, in any casing and repeated:
+// `headers` keeps the first casing and the last value, `multiValueHeaders` every value in order,
+// the gateway's X-Forwarded-For appends the source IP to the client's last value, its
+// X-Forwarded-Port replaces the client's, and a client trace id is kept.
+TEST_F(ApigwPipeline, ProxyEventMergesTheClientsForwardingHeaders) {
+  add_plan(std::nullopt);
+  HttpRequest r = trigger();
+  r.headers = {{"host", "example.test"},
+               {"X-Forwarded-For", "198.51.100.1"},
+               {"x-forwarded-port", "8443"},
+               {"X-AMZN-TRACE-ID", "Root=1-abc-def"},
+               {"x-api-key", key_.value},
+               {"connection", "keep-alive"},
+               {"x-forwarded-for", "198.51.100.2"},
+               {"user-agent", "a"},
+               {"User-Agent", "b"}};
+  ASSERT_EQ(status(r), 200);
+  const json::object event = json::parse(integration_.calls()[0].event_json).as_object();
+  EXPECT_EQ(json::serialize(event.at("headers")),
+            R"({"host":"example.test","X-Forwarded-For":"198.51.100.2, 203.0.113.7",)"
+            R"("x-forwarded-port":"443","X-AMZN-TRACE-ID":"Root=1-abc-def",)"
+            R"("x-api-key":")" +
+                key_.value + R"(","user-agent":"b","X-Forwarded-Proto":"https"})");
+  EXPECT_EQ(json::serialize(event.at("multiValueHeaders")),
+            R"({"host":["example.test"],)"
+            R"("X-Forwarded-For":["198.51.100.1","198.51.100.2","198.51.100.2, 203.0.113.7"],)"
+            R"("x-forwarded-port":["8443","443"],"X-AMZN-TRACE-ID":["Root=1-abc-def"],)"
+            R"("x-api-key":[")" +
+                key_.value + R"("],"user-agent":["a","b"],"X-Forwarded-Proto":["https"]})");
+  const auto& ctx = event.at("requestContext").as_object();
+  EXPECT_EQ(ctx.at("domainName"), "abc123.execute-api.us-east-1.amazonaws.com");
+  EXPECT_EQ(ctx.at("identity").at("userAgent"), "b");
+}
+
 TEST_F(ApigwPipeline, ProxyEventOfAKeylessMethodHasNoKeyAndNullQuery) {
   HttpRequest r = trigger();
   r.path = "/prod/webhook";
