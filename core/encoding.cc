@@ -208,14 +208,6 @@ bool is_valid_utf8(std::string_view text) {
   return true;
 }
 
-std::size_t utf8_length(std::string_view text) {
-  std::size_t count = 0;
-  for (char c : text) {
-    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++count;
-  }
-  return count;
-}
-
 namespace {
 
 // The index of the first byte of text[from..) that a JSON string cannot hold as it is;

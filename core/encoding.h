@@ -60,8 +60,6 @@ char* write_json_escaped(char* out, std::string_view text);
 bool is_valid_utf8(std::string_view text);
 // Length of the well-formed UTF-8 sequence starting at text[at] (1 for ASCII), 0 if malformed.
 std::size_t utf8_sequence_length(std::string_view text, std::size_t at);
-// Number of code points of valid UTF-8 text.
-std::size_t utf8_length(std::string_view text);
 
 std::string ascii_lower(std::string_view text);
 constexpr char ascii_lower_char(char c) {

@@ -45,8 +45,8 @@ class Validator {
     if (v.type == Type::kAbsent || v.type == Type::kNull) return add(field.name(), "is required");
     if (v.type != Type::kString) return add(field.name(), "must be a string");
     std::string_view s = trim(v.text);
-    // Control characters and the length in code points (counted as utf8_length counts them),
-    // in one pass.
+    // Control characters and the length in code points (the bytes that do not continue a UTF-8
+    // sequence; the readers have checked the UTF-8), in one pass.
     bool control = false;
     std::size_t chars = 0;
     for (char c : s) {

@@ -32,6 +32,12 @@ TEST(RegistrationValidation, TextFields) {
             "must be at most 50 characters");
   EXPECT_EQ(error_of("player_first_name", json::string(std::string(50, 'a'))), "ok");
   EXPECT_EQ(error_of("player_first_name", "Zoë-Renée O'Brien"), "ok");
+  // Lengths count characters, not bytes: fifty two-byte letters fit, fifty-one do not.
+  std::string fifty_e_acute;
+  for (int i = 0; i < 50; ++i) fifty_e_acute += "\u00e9";
+  EXPECT_EQ(error_of("player_first_name", json::string(fifty_e_acute)), "ok");
+  EXPECT_EQ(error_of("player_first_name", json::string(fifty_e_acute + "\u00e9")),
+            "must be at most 50 characters");
   EXPECT_EQ(error_of("player_first_name", "a\u0001b"), "must not contain control characters");
   EXPECT_EQ(error_of("manager_full_name", json::string(std::string(101, 'm'))),
             "must be at most 100 characters");
