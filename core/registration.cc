@@ -16,7 +16,8 @@ bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 using Type = PayloadValue::Type;
 
-std::size_t field_index(std::string_view field) {
+// The index of `field` in kRegistrationFields, or kRegistrationFieldCount.
+constexpr std::size_t field_index(std::string_view field) {
   std::size_t i = 0;
   while (i < kRegistrationFieldCount && kRegistrationFields[i] != field) ++i;
   return i;
@@ -25,13 +26,11 @@ std::size_t field_index(std::string_view field) {
 // A payload field named by a literal and looked up in kRegistrationFields when the program is
 // compiled: a name missing from the list does not compile.
 struct Field {
-  consteval Field(const char* name) {
-    const std::string_view wanted(name);
-    while (index < kRegistrationFieldCount && kRegistrationFields[index] != wanted) ++index;
+  consteval Field(const char* name) : index(field_index(name)) {
     if (index == kRegistrationFieldCount) throw "not a field of kRegistrationFields";
   }
   std::string_view name() const { return kRegistrationFields[index]; }
-  std::size_t index = 0;
+  std::size_t index;
 };
 
 class Validator {
