@@ -164,7 +164,8 @@ std::string media_type(std::optional<std::string_view> content_type) {
 
 // The request body as bytes: a view of the event's body, or of `storage` holding its base64
 // decoding when API Gateway encoded it. nullopt on bad base64.
-std::optional<std::string_view> body_bytes(const ProxyEvent& event, std::string& storage) {
+template <typename Event>
+std::optional<std::string_view> body_bytes(const Event& event, std::string& storage) {
   if (!event.body) return std::string_view();
   if (!event.is_base64_encoded) return std::string_view(*event.body);
   std::optional<std::string> decoded = base64_decode(*event.body);
@@ -175,10 +176,12 @@ std::optional<std::string_view> body_bytes(const ProxyEvent& event, std::string&
 
 // The URL Twilio signed: the configured public prefix + resource path, or https:// + Host +
 // the stage-qualified path, plus the query string rebuilt from the event.
-std::string signed_url(const ProxyEvent& event, const Config& config) {
+template <typename Event>
+std::string signed_url(const Event& event, const Config& config) {
   std::string url;
   if (config.public_base_url) {
-    url = *config.public_base_url + event.resource;  // path may hold a base-path mapping
+    url = *config.public_base_url;
+    url += event.resource;  // path may hold a base-path mapping
   } else {
     std::string_view path = event.request_context.path.empty() ? std::string_view(event.path)
                                                                : event.request_context.path;
@@ -204,8 +207,8 @@ Result<std::string> Handler::invoke(std::string_view event_json) {
   // Most events are well-formed proxy events: read those without building a JSON tree. Any
   // other text (an SQS event, an error to name) takes the Boost.JSON path below.
   {
-    ProxyEvent event;
-    if (read_proxy_event_fast(event_json, event)) return serialize(handle_proxy(event));
+    ProxyEventView event;
+    if (read_proxy_event_fast(event_json, event, decoded_)) return serialize(handle(event));
   }
   {
     SqsEvent event;
@@ -238,7 +241,10 @@ Result<std::string> Handler::invoke(std::string_view event_json) {
       "$: neither an API Gateway proxy event ($.httpMethod) nor an SQS event ($.Records)");
 }
 
-ProxyResponse Handler::handle_proxy(const ProxyEvent& event) {
+ProxyResponse Handler::handle_proxy(const ProxyEvent& event) { return handle(event); }
+
+template <typename Event>
+ProxyResponse Handler::handle(const Event& event) {
   std::string request_id = ports_.ids.next_uuid();
   if (log_.enabled(spdlog::level::debug)) {
     log_.debug(request_id, "request received",
@@ -263,7 +269,8 @@ ProxyResponse Handler::handle_proxy(const ProxyEvent& event) {
   return response;
 }
 
-ProxyResponse Handler::route(const ProxyEvent& event, const std::string& request_id) {
+template <typename Event>
+ProxyResponse Handler::route(const Event& event, const std::string& request_id) {
   std::string_view resource = event.resource;
   if (resource != kRouteTrigger && resource != kRouteWebhook) {
     return message_response(404, "Not found", request_id);
@@ -283,7 +290,8 @@ ProxyResponse Handler::route(const ProxyEvent& event, const std::string& request
   return resource == kRouteTrigger ? trigger(event, request_id) : webhook(event, request_id);
 }
 
-ProxyResponse Handler::trigger(const ProxyEvent& event, const std::string& request_id) {
+template <typename Event>
+ProxyResponse Handler::trigger(const Event& event, const std::string& request_id) {
   std::optional<std::string_view> key = event.header("x-api-key");
   // Fail closed: without a configured key nothing is let in.
   bool authorised = config_.api_key.has_value() && key.has_value() &&
@@ -383,7 +391,8 @@ Status Handler::register_player(const RegistrationRequest& request, const std::s
   return Status::ok();
 }
 
-ProxyResponse Handler::webhook(const ProxyEvent& event, const std::string& request_id) {
+template <typename Event>
+ProxyResponse Handler::webhook(const Event& event, const std::string& request_id) {
   std::string type = media_type(event.header("Content-Type"));
   std::string decoded;
   std::optional<std::string_view> body = body_bytes(event, decoded);

@@ -49,9 +49,16 @@ class Handler {
   SqsBatchResponse handle_sqs(const SqsEvent& event);
 
  private:
-  ProxyResponse route(const ProxyEvent& event, const std::string& request_id);
-  ProxyResponse trigger(const ProxyEvent& event, const std::string& request_id);
-  ProxyResponse webhook(const ProxyEvent& event, const std::string& request_id);
+  // Event is ProxyEvent or ProxyEventView (core/events/proxy_event.h): the same code answers an
+  // event the caller owns and one invoke() read as views of its text.
+  template <typename Event>
+  ProxyResponse handle(const Event& event);
+  template <typename Event>
+  ProxyResponse route(const Event& event, const std::string& request_id);
+  template <typename Event>
+  ProxyResponse trigger(const Event& event, const std::string& request_id);
+  template <typename Event>
+  ProxyResponse webhook(const Event& event, const std::string& request_id);
   // Finds or stores the registration into `reg` and sends its invitation if it has none yet.
   Status register_player(const RegistrationRequest& request, const std::string& request_id,
                          Registration& reg, bool& created);
@@ -66,6 +73,9 @@ class Handler {
   static constexpr std::size_t kParseBufferBytes = 32 * 1024;
   std::unique_ptr<unsigned char[]> parse_buffer_ =
       std::make_unique<unsigned char[]>(kParseBufferBytes);
+  // The strings with escapes of the event invoke() reads as views, kept across calls for the
+  // capacity.
+  std::string decoded_;
   // The parser's own working stack, kept across calls so it is not allocated per event.
   static constexpr std::size_t kParserStackBytes = 4096;
   std::unique_ptr<unsigned char[]> parser_stack_ =

@@ -109,7 +109,9 @@ void LogField::append_to(std::string& line) const {
   }
 }
 
-json::object redacted_headers(const StringPairs& headers) {
+namespace {
+template <typename Pairs>
+json::object redact(const Pairs& headers) {
   json::object out;
   for (const auto& [name, value] : headers) {
     if (is_secret_name(name)) {
@@ -119,6 +121,12 @@ json::object redacted_headers(const StringPairs& headers) {
     }
   }
   return out;
+}
+}  // namespace
+
+json::object redacted_headers(const StringPairs& headers) { return redact(headers); }
+json::object redacted_headers(const BasicStringPairs<std::string_view>& headers) {
+  return redact(headers);
 }
 
 std::string format_timestamp_us(TimeUs t) {

@@ -63,6 +63,7 @@ constexpr bool is_secret_name(std::string_view name) {
 }
 // Headers as a JSON object with secret values replaced by kRedacted.
 boost::json::object redacted_headers(const StringPairs& headers);
+boost::json::object redacted_headers(const BasicStringPairs<std::string_view>& headers);
 
 // "2026-01-01T00:00:00.000000Z"
 std::string format_timestamp_us(TimeUs t);

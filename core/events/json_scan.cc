@@ -102,11 +102,14 @@ bool JsonScanner::finish_string(const char*& stop, bool& escaped) {
 }
 
 bool JsonScanner::decode_string(const char* begin, const char* stop, std::string_view& out,
-                                std::string& scratch) {
-  // Decoded text is never longer than its escaped form, so a buffer as long as the rest of the
-  // text has room for it and for the 16-byte stores below.
-  scratch.resize(static_cast<std::size_t>(end_ - begin));
-  char* const first = scratch.data();
+                                std::string& buffer, bool append) {
+  // Decoded text is never longer than its escaped form, so room as long as the rest of the text
+  // holds it and the 16-byte stores below.
+  const std::size_t at = append ? buffer.size() : 0;
+  const auto room = static_cast<std::size_t>(end_ - begin);
+  if (append && buffer.capacity() - at < room) return fail();  // views of `buffer` would move
+  buffer.resize(at + room);
+  char* const first = buffer.data() + at;
   char* o = first + (stop - begin);
   std::memcpy(first, begin, static_cast<std::size_t>(stop - begin));
   const char* i = stop;
@@ -167,10 +170,11 @@ bool JsonScanner::decode_string(const char* begin, const char* stop, std::string
   }
   p_ = i + 1;
   if (!escaped) {
+    buffer.resize(at);
     out = std::string_view(begin, static_cast<std::size_t>(i - begin));
   } else {
-    scratch.resize(static_cast<std::size_t>(o - first));
-    out = scratch;
+    buffer.resize(at + static_cast<std::size_t>(o - first));
+    out = std::string_view(buffer.data() + at, static_cast<std::size_t>(o - first));
   }
   return true;
 }

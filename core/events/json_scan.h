@@ -76,6 +76,32 @@ class JsonScanner {
     ++p_;
     return true;
   }
+  // True when the next member's key is `name` (plain text, as the callers' tables of member
+  // names are): consumes it and its colon, as next_key() would. Otherwise it consumes nothing
+  // but white space and returns false, and the caller goes on with next_key(): the member may
+  // have another name, or the object may end. Readers of events whose members come in a known
+  // order try the expected name first, which costs one comparison with the text.
+  bool next_key_is(std::string_view name) {
+    if (failed_) return false;
+    skip_space();
+    const char* p = p_;
+    if (!first_) {
+      if (p == end_ || *p != ',') return false;
+      ++p;
+      while (p != end_ && is_space(*p)) ++p;
+    }
+    const std::size_t n = name.size();
+    if (static_cast<std::size_t>(end_ - p) < n + 3 || p[0] != '"' || p[n + 1] != '"' ||
+        !json_text::same_bytes(p + 1, name.data(), n)) {
+      return false;
+    }
+    p += n + 2;
+    while (p != end_ && is_space(*p)) ++p;
+    if (p == end_ || *p != ':') return false;
+    p_ = p + 1;
+    first_ = false;
+    return true;
+  }
   // Arrays: begin_array() consumes '['; next_element() returns true when a value follows, or
   // consumes the closing ']' and returns false.
   bool begin_array() { return open('['); }
@@ -89,12 +115,37 @@ class JsonScanner {
     if (p_ == end_ || *p_ != '"') return fail();
     const char* begin = ++p_;
     const char* stop = json_text::find_special(p_, end_, true);
-    if (stop == end_ || *stop != '"') return decode_string(begin, stop, out, scratch);
+    if (stop == end_ || *stop != '"') return decode_string(begin, stop, out, scratch, false);
+    p_ = stop + 1;
+    out = std::string_view(begin, static_cast<std::size_t>(stop - begin));
+    return true;
+  }
+  // The same, except that a decoded string is appended to `kept` instead of replacing it, so
+  // that views of the strings decoded before stay valid. `kept` must have the capacity of the
+  // whole text (decoded strings are never longer than their escaped form, so they all fit): a
+  // string that would make it reallocate fails instead.
+  bool string_kept(std::string_view& out, std::string& kept) {
+    if (failed_) return false;
+    skip_space();
+    if (p_ == end_ || *p_ != '"') return fail();
+    const char* begin = ++p_;
+    const char* stop = json_text::find_special(p_, end_, true);
+    if (stop == end_ || *stop != '"') return decode_string(begin, stop, out, kept, true);
     p_ = stop + 1;
     out = std::string_view(begin, static_cast<std::size_t>(stop - begin));
     return true;
   }
   bool null() { return literal("null"); }
+  // Consumes a null and returns true when the next value is null; otherwise consumes nothing
+  // but white space and returns false (also after a failure). One word compare: members that
+  // are usually null cost little.
+  bool take_null() {
+    if (failed_) return false;
+    skip_space();
+    if (end_ - p_ < 4 || !json_text::same_bytes(p_, "null", 4)) return false;
+    p_ += 4;
+    return true;
+  }
   bool boolean(bool& out);
   // An integer without fraction or exponent that fits an int64 (at most 18 digits).
   bool integer(std::int64_t& out);
@@ -116,8 +167,14 @@ class JsonScanner {
     failed_ = true;
     return false;
   }
+  // Events are mostly written without white space: one comparison rules out every byte above
+  // ' ' before the four that are white space are told apart.
+  static bool is_space(char c) {
+    return static_cast<unsigned char>(c) <= ' ' &&
+           (c == ' ' || c == '\n' || c == '\r' || c == '\t');
+  }
   void skip_space() {
-    while (p_ != end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t')) ++p_;
+    while (p_ != end_ && is_space(*p_)) ++p_;
   }
   bool open(char bracket) {
     if (failed_) return false;
@@ -162,9 +219,10 @@ class JsonScanner {
   // `stop` is left on; checks escapes and UTF-8 and sets `escaped` when there is an escape.
   bool finish_string(const char*& stop, bool& escaped);
   // The rest of a string value whose plain run ended at `stop`: checks and decodes it in one
-  // pass into `scratch`, and sets `out` (a view of the text when there was no escape after all).
+  // pass into `buffer` (replacing its contents, or after them when `append`), and sets `out` (a
+  // view of the text when there was no escape after all).
   bool decode_string(const char* begin, const char* stop, std::string_view& out,
-                     std::string& scratch);
+                     std::string& buffer, bool append);
 
   const char* p_;
   const char* end_;

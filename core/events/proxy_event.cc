@@ -1,6 +1,7 @@
 #include "core/events/proxy_event.h"
 
 #include <boost/json.hpp>
+#include <type_traits>
 
 #include "core/encoding.h"
 #include "core/events/json_reader.h"
@@ -147,7 +148,8 @@ json::object identity_json(const ProxyIdentity& id) {
   return o;
 }
 
-std::optional<std::string_view> find_header(const StringPairs& headers, const MultiValues& multi,
+template <typename Pairs, typename Multi>
+std::optional<std::string_view> find_header(const Pairs& headers, const Multi& multi,
                                             std::string_view name) {
   std::optional<std::string_view> found;
   for (const auto& [k, v] : headers) {
@@ -162,9 +164,13 @@ std::optional<std::string_view> find_header(const StringPairs& headers, const Mu
 
 }  // namespace
 
-std::optional<std::string_view> ProxyEvent::header(std::string_view name) const {
+template <typename Text>
+std::optional<std::string_view> BasicProxyEvent<Text>::header(std::string_view name) const {
   return find_header(headers, multi_value_headers, name);
 }
+
+template struct BasicProxyEvent<std::string>;
+template struct BasicProxyEvent<std::string_view>;
 
 std::optional<std::string_view> ProxyResponse::header(std::string_view name) const {
   return find_header(headers, multi_value_headers, name);
@@ -204,22 +210,43 @@ using Kind = JsonScanner::Kind;
 
 // The text members of requestContext in to_json's order; requestTimeEpoch comes after the
 // first kContextTextBeforeEpoch of them. Shared by the fast reader and the direct writer.
-constexpr std::pair<std::string_view, std::string ProxyRequestContext::*> kContextText[] = {
-    {"accountId", &ProxyRequestContext::account_id},
-    {"apiId", &ProxyRequestContext::api_id},
-    {"resourceId", &ProxyRequestContext::resource_id},
-    {"resourcePath", &ProxyRequestContext::resource_path},
-    {"httpMethod", &ProxyRequestContext::http_method},
-    {"path", &ProxyRequestContext::path},
-    {"stage", &ProxyRequestContext::stage},
-    {"protocol", &ProxyRequestContext::protocol},
-    {"requestId", &ProxyRequestContext::request_id},
-    {"extendedRequestId", &ProxyRequestContext::extended_request_id},
-    {"requestTime", &ProxyRequestContext::request_time},
-    {"domainName", &ProxyRequestContext::domain_name},
-    {"domainPrefix", &ProxyRequestContext::domain_prefix},
-    {"deploymentId", &ProxyRequestContext::deployment_id}};
+template <typename Text>
+constexpr std::pair<std::string_view, Text BasicProxyRequestContext<Text>::*> kContextText[] = {
+    {"accountId", &BasicProxyRequestContext<Text>::account_id},
+    {"apiId", &BasicProxyRequestContext<Text>::api_id},
+    {"resourceId", &BasicProxyRequestContext<Text>::resource_id},
+    {"resourcePath", &BasicProxyRequestContext<Text>::resource_path},
+    {"httpMethod", &BasicProxyRequestContext<Text>::http_method},
+    {"path", &BasicProxyRequestContext<Text>::path},
+    {"stage", &BasicProxyRequestContext<Text>::stage},
+    {"protocol", &BasicProxyRequestContext<Text>::protocol},
+    {"requestId", &BasicProxyRequestContext<Text>::request_id},
+    {"extendedRequestId", &BasicProxyRequestContext<Text>::extended_request_id},
+    {"requestTime", &BasicProxyRequestContext<Text>::request_time},
+    {"domainName", &BasicProxyRequestContext<Text>::domain_name},
+    {"domainPrefix", &BasicProxyRequestContext<Text>::domain_prefix},
+    {"deploymentId", &BasicProxyRequestContext<Text>::deployment_id}};
 constexpr std::size_t kContextTextBeforeEpoch = 11;
+
+// The members of requestContext.identity in to_json's order. Shared like kContextText.
+template <typename Text>
+constexpr std::pair<std::string_view, std::optional<Text> BasicProxyIdentity<Text>::*>
+    kIdentityText[] = {
+        {"accessKey", &BasicProxyIdentity<Text>::access_key},
+        {"accountId", &BasicProxyIdentity<Text>::account_id},
+        {"apiKey", &BasicProxyIdentity<Text>::api_key},
+        {"apiKeyId", &BasicProxyIdentity<Text>::api_key_id},
+        {"caller", &BasicProxyIdentity<Text>::caller},
+        {"cognitoAuthenticationProvider",
+         &BasicProxyIdentity<Text>::cognito_authentication_provider},
+        {"cognitoAuthenticationType", &BasicProxyIdentity<Text>::cognito_authentication_type},
+        {"cognitoIdentityId", &BasicProxyIdentity<Text>::cognito_identity_id},
+        {"cognitoIdentityPoolId", &BasicProxyIdentity<Text>::cognito_identity_pool_id},
+        {"principalOrgId", &BasicProxyIdentity<Text>::principal_org_id},
+        {"sourceIp", &BasicProxyIdentity<Text>::source_ip},
+        {"user", &BasicProxyIdentity<Text>::user},
+        {"userAgent", &BasicProxyIdentity<Text>::user_agent},
+        {"userArn", &BasicProxyIdentity<Text>::user_arn}};
 
 // Members of the event that the fast reader knows; a repeat of one sends the event to the DOM
 // reader, which decides what a duplicate means.
@@ -279,24 +306,6 @@ bool first_time(std::uint32_t& seen, unsigned bit) {
   return true;
 }
 
-bool fast_string(JsonScanner& s, std::string& out, std::string& scratch) {
-  std::string_view v;
-  if (!s.string(v, scratch)) return false;
-  out.assign(v);
-  return true;
-}
-
-// A string or null; null leaves `out` as it is (JsonReader's Need::kOptional).
-bool fast_optional_string(JsonScanner& s, std::optional<std::string>& out, std::string& scratch) {
-  if (s.peek() == Kind::kNull) return s.null();
-  return fast_string(s, out.emplace(), scratch);
-}
-
-bool fast_text(JsonScanner& s, std::string& out, std::string& scratch) {
-  if (s.peek() == Kind::kNull) return s.null();
-  return fast_string(s, out, scratch);
-}
-
 template <typename Pairs>
 bool has_name(const Pairs& pairs, std::string_view name) {
   for (const auto& pair : pairs) {
@@ -305,156 +314,204 @@ bool has_name(const Pairs& pairs, std::string_view name) {
   return false;
 }
 
-bool fast_string_map(JsonScanner& s, std::optional<StringPairs>& out, std::string& scratch) {
-  if (s.peek() == Kind::kNull) return s.null();
-  if (!s.begin_object()) return false;
-  StringPairs& pairs = out.emplace();
-  std::string_view name;
-  while (s.next_key(name)) {
-    if (has_name(pairs, name)) return false;
-    auto& [key, value] = pairs.emplace_back(std::string(name), std::string());
-    if (!fast_string(s, value, scratch)) return false;
-  }
-  return !s.failed();
-}
+// The fast reader for either kind of event. Text is std::string (strings are copied out of the
+// JSON text) or std::string_view (strings are views of the text, and those with escapes views
+// of `decoded`, which the reader fills).
+template <typename Text>
+class FastEventReader {
+ public:
+  using Event = BasicProxyEvent<Text>;
+  using Pairs = BasicStringPairs<Text>;
+  using Multi = BasicMultiValues<Text>;
 
-bool fast_multi_map(JsonScanner& s, std::optional<MultiValues>& out, std::string& scratch) {
-  if (s.peek() == Kind::kNull) return s.null();
-  if (!s.begin_object()) return false;
-  MultiValues& pairs = out.emplace();
-  std::string_view name;
-  while (s.next_key(name)) {
-    if (has_name(pairs, name)) return false;
-    auto& [key, values] = pairs.emplace_back(std::string(name), std::vector<std::string>());
-    if (!s.begin_array()) return false;
-    while (s.next_element()) {
-      if (!fast_string(s, values.emplace_back(), scratch)) return false;
+  FastEventReader(std::string_view text, std::string* decoded) : s_(text), decoded_(decoded) {}
+
+  bool read(Event& e) {
+    if (!s_.begin_object()) return false;
+    std::uint32_t seen = 0;
+    unsigned guess = 0;
+    std::string_view key;
+    unsigned i = 0;
+    while (next_member(kEventFields, guess, key, i)) {
+      EventField field = i < std::size(kEventFields) ? kEventFields[i].second : kUnknownField;
+      if (field != kUnknownField && !first_time(seen, field)) return false;
+      if (!member(field, e)) return false;
     }
-    if (s.failed()) return false;
+    if (!s_.finish() || !method_ || (!resource_ && !path_)) return false;
+    e.http_method = std::move(*method_);
+    e.resource = resource_ ? *resource_ : path_.value_or(Text());
+    e.path = path_ ? std::move(*path_) : e.resource;
+    return true;
   }
-  return !s.failed();
-}
 
-bool fast_identity(JsonScanner& s, ProxyIdentity& id, std::string& scratch) {
-  if (s.peek() == Kind::kNull) return s.null();
-  if (!s.begin_object()) return false;
-  std::pair<std::string_view, std::optional<std::string>*> fields[] = {
-      {"accessKey", &id.access_key},
-      {"accountId", &id.account_id},
-      {"apiKey", &id.api_key},
-      {"apiKeyId", &id.api_key_id},
-      {"caller", &id.caller},
-      {"cognitoAuthenticationProvider", &id.cognito_authentication_provider},
-      {"cognitoAuthenticationType", &id.cognito_authentication_type},
-      {"cognitoIdentityId", &id.cognito_identity_id},
-      {"cognitoIdentityPoolId", &id.cognito_identity_pool_id},
-      {"principalOrgId", &id.principal_org_id},
-      {"sourceIp", &id.source_ip},
-      {"user", &id.user},
-      {"userAgent", &id.user_agent},
-      {"userArn", &id.user_arn}};
-  std::uint32_t seen = 0;
-  unsigned guess = 0;
-  std::string_view key;
-  while (s.next_key(key)) {
-    unsigned i = find_name(fields, key, guess);
-    bool ok = i == std::size(fields)
-                  ? s.skip()
-                  : first_time(seen, i) && fast_optional_string(s, *fields[i].second, scratch);
-    if (!ok) return false;
+ private:
+  // The next member of an object whose known members are `names`: its key, and in `index` its
+  // place in `names` (names.size() for another key). The name after the last one found is
+  // tried first, against the text itself. False at the closing brace or on a syntax error.
+  template <typename Names>
+  bool next_member(const Names& names, unsigned& guess, std::string_view& key, unsigned& index) {
+    if (guess < std::size(names) && s_.next_key_is(names[guess].first)) {
+      key = names[guess].first;
+      index = guess++;
+      return true;
+    }
+    if (!s_.next_key(key)) return false;
+    index = find_name(names, key, guess);
+    return true;
   }
-  return !s.failed();
-}
 
-bool fast_request_context(JsonScanner& s, ProxyRequestContext& c, std::string& scratch) {
-  if (s.peek() == Kind::kNull) return s.null();
-  if (!s.begin_object()) return false;
-  constexpr unsigned kEpochBit = std::size(kContextText);
-  constexpr unsigned kIdentityBit = kEpochBit + 1;
-  std::uint32_t seen = 0;
-  unsigned guess = 0;
-  std::string_view key;
-  while (s.next_key(key)) {
-    bool ok;
-    unsigned i = find_name(kContextText, key, guess);
-    if (i < std::size(kContextText)) {
-      ok = first_time(seen, i) && fast_text(s, c.*kContextText[i].second, scratch);
-    } else if (key == "requestTimeEpoch") {
-      ok = first_time(seen, kEpochBit) &&
-           (s.peek() == Kind::kNull ? s.null() : s.integer(c.request_time_epoch_ms));
-    } else if (key == "identity") {
-      ok = first_time(seen, kIdentityBit) && fast_identity(s, c.identity, scratch);
+  bool string(Text& out) {
+    std::string_view v;
+    if constexpr (std::is_same_v<Text, std::string_view>) {
+      return s_.string_kept(out, *decoded_);
     } else {
-      ok = s.skip();
+      if (!s_.string(v, scratch_)) return false;
+      out.assign(v);
+      return true;
     }
-    if (!ok) return false;
   }
-  return !s.failed();
-}
 
-bool fast_event_member(JsonScanner& s, EventField field, ProxyEvent& e,
-                       std::optional<std::string>& resource, std::optional<std::string>& path,
-                       std::optional<std::string>& method, std::string& scratch) {
-  std::optional<StringPairs> pairs;
-  std::optional<MultiValues> multi;
-  switch (field) {
-    case kResource:
-      return fast_optional_string(s, resource, scratch);
-    case kPath:
-      return fast_optional_string(s, path, scratch);
-    case kHttpMethod:
-      return s.peek() == Kind::kString && fast_optional_string(s, method, scratch);
-    case kHeaders:
-      if (!fast_string_map(s, pairs, scratch)) return false;
-      if (pairs) e.headers = std::move(*pairs);
-      return true;
-    case kMultiValueHeaders:
-      if (!fast_multi_map(s, multi, scratch)) return false;
-      if (multi) e.multi_value_headers = std::move(*multi);
-      return true;
-    case kQueryStringParameters:
-      return fast_string_map(s, e.query_string_parameters, scratch);
-    case kMultiValueQueryStringParameters:
-      return fast_multi_map(s, e.multi_value_query_string_parameters, scratch);
-    case kPathParameters:
-      return fast_string_map(s, e.path_parameters, scratch);
-    case kStageVariables:
-      return fast_string_map(s, e.stage_variables, scratch);
-    case kRequestContext:
-      return fast_request_context(s, e.request_context, scratch);
-    case kBody:
-      return fast_optional_string(s, e.body, scratch);
-    case kIsBase64Encoded:
-      return s.peek() == Kind::kNull ? s.null() : s.boolean(e.is_base64_encoded);
-    case kRecords:
-      return false;  // an SQS event: the caller routes it
-    case kUnknownField:
-      return s.skip();
+  // A string or null; null leaves `out` as it is (JsonReader's Need::kOptional).
+  bool optional_string(std::optional<Text>& out) {
+    if (s_.take_null()) return true;
+    return string(out.emplace());
   }
-  return false;
-}
+
+  bool text(Text& out) {
+    if (s_.take_null()) return true;
+    return string(out);
+  }
+
+  bool string_map(std::optional<Pairs>& out) {
+    if (s_.take_null()) return true;
+    if (!s_.begin_object()) return false;
+    Pairs& pairs = out.emplace();
+    std::string_view name;
+    while (s_.next_key(name)) {
+      if (has_name(pairs, name)) return false;
+      auto& [key, value] = pairs.emplace_back(Text(name), Text());
+      if (!string(value)) return false;
+    }
+    return !s_.failed();
+  }
+
+  bool multi_map(std::optional<Multi>& out) {
+    if (s_.take_null()) return true;
+    if (!s_.begin_object()) return false;
+    Multi& pairs = out.emplace();
+    std::string_view name;
+    while (s_.next_key(name)) {
+      if (has_name(pairs, name)) return false;
+      auto& [key, values] = pairs.emplace_back(Text(name), std::vector<Text>());
+      if (!s_.begin_array()) return false;
+      while (s_.next_element()) {
+        if (!string(values.emplace_back())) return false;
+      }
+      if (s_.failed()) return false;
+    }
+    return !s_.failed();
+  }
+
+  bool identity(BasicProxyIdentity<Text>& id) {
+    if (s_.take_null()) return true;
+    if (!s_.begin_object()) return false;
+    std::uint32_t seen = 0;
+    unsigned guess = 0;
+    std::string_view key;
+    unsigned i = 0;
+    while (next_member(kIdentityText<Text>, guess, key, i)) {
+      bool ok = i == std::size(kIdentityText<Text>)
+                    ? s_.skip()
+                    : first_time(seen, i) && optional_string(id.*kIdentityText<Text>[i].second);
+      if (!ok) return false;
+    }
+    return !s_.failed();
+  }
+
+  bool request_context(BasicProxyRequestContext<Text>& c) {
+    if (s_.take_null()) return true;
+    if (!s_.begin_object()) return false;
+    constexpr auto& kText = kContextText<Text>;
+    constexpr unsigned kEpochBit = std::size(kText);
+    constexpr unsigned kIdentityBit = kEpochBit + 1;
+    std::uint32_t seen = 0;
+    unsigned guess = 0;
+    std::string_view key;
+    unsigned i = 0;
+    while (next_member(kText, guess, key, i)) {
+      bool ok;
+      if (i < std::size(kText)) {
+        ok = first_time(seen, i) && text(c.*kText[i].second);
+      } else if (key == "requestTimeEpoch") {
+        ok = first_time(seen, kEpochBit) && (s_.take_null() || s_.integer(c.request_time_epoch_ms));
+      } else if (key == "identity") {
+        ok = first_time(seen, kIdentityBit) && identity(c.identity);
+      } else {
+        ok = s_.skip();
+      }
+      if (!ok) return false;
+    }
+    return !s_.failed();
+  }
+
+  bool member(EventField field, Event& e) {
+    switch (field) {
+      case kResource:
+        return optional_string(resource_);
+      case kPath:
+        return optional_string(path_);
+      case kHttpMethod:
+        return s_.peek() == Kind::kString && optional_string(method_);
+      case kHeaders: {
+        std::optional<Pairs> pairs;
+        if (!string_map(pairs)) return false;
+        if (pairs) e.headers = std::move(*pairs);
+        return true;
+      }
+      case kMultiValueHeaders: {
+        std::optional<Multi> multi;
+        if (!multi_map(multi)) return false;
+        if (multi) e.multi_value_headers = std::move(*multi);
+        return true;
+      }
+      case kQueryStringParameters:
+        return string_map(e.query_string_parameters);
+      case kMultiValueQueryStringParameters:
+        return multi_map(e.multi_value_query_string_parameters);
+      case kPathParameters:
+        return string_map(e.path_parameters);
+      case kStageVariables:
+        return string_map(e.stage_variables);
+      case kRequestContext:
+        return request_context(e.request_context);
+      case kBody:
+        return optional_string(e.body);
+      case kIsBase64Encoded:
+        return s_.take_null() || s_.boolean(e.is_base64_encoded);
+      case kRecords:
+        return false;  // an SQS event: the caller routes it
+      case kUnknownField:
+        return s_.skip();
+    }
+    return false;
+  }
+
+  JsonScanner s_;
+  std::string* decoded_;  // the view reader's decoded strings
+  std::string scratch_;   // the owning reader's decoded string, copied out at once
+  std::optional<Text> resource_, path_, method_;
+};
 
 }  // namespace
 
 bool read_proxy_event_fast(std::string_view text, ProxyEvent& e) {
-  JsonScanner s(text);
-  std::string scratch;
-  if (!s.begin_object()) return false;
-  std::optional<std::string> resource, path, method;
-  std::uint32_t seen = 0;
-  unsigned guess = 0;
-  std::string_view key;
-  while (s.next_key(key)) {
-    unsigned i = find_name(kEventFields, key, guess);
-    EventField field = i < std::size(kEventFields) ? kEventFields[i].second : kUnknownField;
-    if (field != kUnknownField && !first_time(seen, field)) return false;
-    if (!fast_event_member(s, field, e, resource, path, method, scratch)) return false;
-  }
-  if (!s.finish() || !method || (!resource && !path)) return false;
-  e.http_method = std::move(*method);
-  e.resource = resource ? *resource : path.value_or("");
-  e.path = path ? std::move(*path) : e.resource;
-  return true;
+  return FastEventReader<std::string>(text, nullptr).read(e);
+}
+
+bool read_proxy_event_fast(std::string_view text, ProxyEventView& e, std::string& decoded) {
+  decoded.clear();
+  decoded.reserve(text.size());
+  return FastEventReader<std::string_view>(text, &decoded).read(e);
 }
 
 json::object to_json(const ProxyEvent& e) {
@@ -533,12 +590,14 @@ void write_map(std::string& out, const Pairs& pairs, WriteValue write_value) {
   out += '}';
 }
 
-void write_string_map(std::string& out, const StringPairs& pairs) {
-  write_map(out, pairs, [&out](const std::string& value) { append_json_string(out, value); });
+template <typename Pairs>
+void write_string_map(std::string& out, const Pairs& pairs) {
+  write_map(out, pairs, [&out](std::string_view value) { append_json_string(out, value); });
 }
 
-void write_multi_map(std::string& out, const MultiValues& pairs) {
-  write_map(out, pairs, [&out](const std::vector<std::string>& values) {
+template <typename Multi>
+void write_multi_map(std::string& out, const Multi& pairs) {
+  write_map(out, pairs, [&out](const auto& values) {
     out += '[';
     for (std::size_t v = 0; v < values.size(); ++v) {
       if (v != 0) out += ',';
@@ -554,7 +613,8 @@ void write_member(std::string& out, std::string_view name) {
   out += ':';
 }
 
-void write_optional(std::string& out, std::string_view name, const std::optional<std::string>& v) {
+template <typename Text>
+void write_optional(std::string& out, std::string_view name, const std::optional<Text>& v) {
   write_member(out, name);
   if (v) {
     append_json_string(out, *v);
@@ -563,9 +623,8 @@ void write_optional(std::string& out, std::string_view name, const std::optional
   }
 }
 
-}  // namespace
-
-std::string serialize(const ProxyEvent& e) {
+template <typename Text>
+std::string write_event(const BasicProxyEvent<Text>& e) {
   std::string out;
   out.reserve(1024 + (e.body ? e.body->size() * 5 / 4 : 0));
   out += '{';
@@ -579,7 +638,8 @@ std::string serialize(const ProxyEvent& e) {
   write_string_map(out, e.headers);
   write_member(out, "multiValueHeaders");
   write_multi_map(out, e.multi_value_headers);
-  auto optional_map = [&out](std::string_view name, const std::optional<StringPairs>& m) {
+  auto optional_map = [&out](std::string_view name,
+                             const std::optional<BasicStringPairs<Text>>& m) {
     write_member(out, name);
     if (m) {
       write_string_map(out, *m);
@@ -596,35 +656,25 @@ std::string serialize(const ProxyEvent& e) {
   }
   optional_map("pathParameters", e.path_parameters);
   optional_map("stageVariables", e.stage_variables);
-  const ProxyRequestContext& c = e.request_context;
+  const BasicProxyRequestContext<Text>& c = e.request_context;
   write_member(out, "requestContext");
   out += '{';
-  for (std::size_t i = 0; i < std::size(kContextText); ++i) {
+  for (std::size_t i = 0; i < std::size(kContextText<Text>); ++i) {
     if (i == kContextTextBeforeEpoch) {
       write_member(out, "requestTimeEpoch");
       out += std::to_string(c.request_time_epoch_ms);
     }
-    write_member(out, kContextText[i].first);
-    append_json_string(out, c.*kContextText[i].second);
+    write_member(out, kContextText<Text>[i].first);
+    append_json_string(out, c.*kContextText<Text>[i].second);
   }
-  const ProxyIdentity& id = c.identity;
   write_member(out, "identity");
   out += '{';
-  write_optional(out, "accessKey", id.access_key);
-  write_optional(out, "accountId", id.account_id);
-  // API Gateway leaves these two out entirely on methods that need no key (reference 1.4).
-  if (id.api_key) write_optional(out, "apiKey", id.api_key);
-  if (id.api_key_id) write_optional(out, "apiKeyId", id.api_key_id);
-  write_optional(out, "caller", id.caller);
-  write_optional(out, "cognitoAuthenticationProvider", id.cognito_authentication_provider);
-  write_optional(out, "cognitoAuthenticationType", id.cognito_authentication_type);
-  write_optional(out, "cognitoIdentityId", id.cognito_identity_id);
-  write_optional(out, "cognitoIdentityPoolId", id.cognito_identity_pool_id);
-  write_optional(out, "principalOrgId", id.principal_org_id);
-  write_optional(out, "sourceIp", id.source_ip);
-  write_optional(out, "user", id.user);
-  write_optional(out, "userAgent", id.user_agent);
-  write_optional(out, "userArn", id.user_arn);
+  for (const auto& [name, member] : kIdentityText<Text>) {
+    const std::optional<Text>& value = c.identity.*member;
+    // API Gateway leaves these two out entirely on methods that need no key (reference 1.4).
+    if (!value && (name == "apiKey" || name == "apiKeyId")) continue;
+    write_optional(out, name, value);
+  }
   out += "}}";
   write_optional(out, "body", e.body);
   write_member(out, "isBase64Encoded");
@@ -632,6 +682,11 @@ std::string serialize(const ProxyEvent& e) {
   out += '}';
   return out;
 }
+
+}  // namespace
+
+std::string serialize(const ProxyEvent& event) { return write_event(event); }
+std::string serialize(const ProxyEventView& event) { return write_event(event); }
 
 json::object to_json(const ProxyResponse& r) {
   json::object o;

@@ -20,65 +20,85 @@ namespace twin::core {
 // A new member of these structs needs its place in serialize(), in both readers and in
 // json_round_trip (core/events/round_trip.cc).
 //
+// Each struct is a template over its text type: `std::string` for the event a caller owns
+// (ProxyEvent: what the API Gateway fake builds and tests write), `std::string_view` for an
+// event read from a text that outlives it (ProxyEventView: what Handler::invoke reads, without
+// copying a string). The two have the same members, are read by the same code and written by
+// the same serialize().
+//
 // Ordered name/value lists: header names keep the client's casing and JSON order is kept, so an
 // event read and written again is the same document.
-using StringPairs = std::vector<std::pair<std::string, std::string>>;
-using MultiValues = std::vector<std::pair<std::string, std::vector<std::string>>>;
+template <typename Text>
+using BasicStringPairs = std::vector<std::pair<Text, Text>>;
+template <typename Text>
+using BasicMultiValues = std::vector<std::pair<Text, std::vector<Text>>>;
+using StringPairs = BasicStringPairs<std::string>;
+using MultiValues = BasicMultiValues<std::string>;
 
-struct ProxyIdentity {
-  std::optional<std::string> access_key;
-  std::optional<std::string> account_id;
-  std::optional<std::string> api_key;     // only on methods that require a key
-  std::optional<std::string> api_key_id;  // only on methods that require a key
-  std::optional<std::string> caller;
-  std::optional<std::string> cognito_authentication_provider;
-  std::optional<std::string> cognito_authentication_type;
-  std::optional<std::string> cognito_identity_id;
-  std::optional<std::string> cognito_identity_pool_id;
-  std::optional<std::string> principal_org_id;
-  std::optional<std::string> source_ip;
-  std::optional<std::string> user;
-  std::optional<std::string> user_agent;
-  std::optional<std::string> user_arn;
+template <typename Text>
+struct BasicProxyIdentity {
+  std::optional<Text> access_key;
+  std::optional<Text> account_id;
+  std::optional<Text> api_key;     // only on methods that require a key
+  std::optional<Text> api_key_id;  // only on methods that require a key
+  std::optional<Text> caller;
+  std::optional<Text> cognito_authentication_provider;
+  std::optional<Text> cognito_authentication_type;
+  std::optional<Text> cognito_identity_id;
+  std::optional<Text> cognito_identity_pool_id;
+  std::optional<Text> principal_org_id;
+  std::optional<Text> source_ip;
+  std::optional<Text> user;
+  std::optional<Text> user_agent;
+  std::optional<Text> user_arn;
 };
 
-struct ProxyRequestContext {
-  std::string account_id;
-  std::string api_id;
-  std::string resource_id;
-  std::string resource_path;
-  std::string http_method;
-  std::string path;  // includes the stage: "/prod/webhook"
-  std::string stage;
-  std::string protocol;
-  std::string request_id;
-  std::string extended_request_id;
-  std::string request_time;  // "04/Mar/2020:19:15:17 +0000"
+template <typename Text>
+struct BasicProxyRequestContext {
+  Text account_id;
+  Text api_id;
+  Text resource_id;
+  Text resource_path;
+  Text http_method;
+  Text path;  // includes the stage: "/prod/webhook"
+  Text stage;
+  Text protocol;
+  Text request_id;
+  Text extended_request_id;
+  Text request_time;  // "04/Mar/2020:19:15:17 +0000"
   std::int64_t request_time_epoch_ms = 0;
-  std::string domain_name;
-  std::string domain_prefix;
-  std::string deployment_id;
-  ProxyIdentity identity;
+  Text domain_name;
+  Text domain_prefix;
+  Text deployment_id;
+  BasicProxyIdentity<Text> identity;
 };
 
-struct ProxyEvent {
-  std::string resource;  // "/webhook"
-  std::string path;      // without the stage
-  std::string http_method;
-  StringPairs headers;
-  MultiValues multi_value_headers;
-  std::optional<StringPairs> query_string_parameters;  // null when there is no query string
-  std::optional<MultiValues> multi_value_query_string_parameters;
-  std::optional<StringPairs> path_parameters;
-  std::optional<StringPairs> stage_variables;
-  ProxyRequestContext request_context;
-  std::optional<std::string> body;  // null when the request had none
+template <typename Text>
+struct BasicProxyEvent {
+  Text resource;  // "/webhook"
+  Text path;      // without the stage
+  Text http_method;
+  BasicStringPairs<Text> headers;
+  BasicMultiValues<Text> multi_value_headers;
+  std::optional<BasicStringPairs<Text>> query_string_parameters;  // null: no query string
+  std::optional<BasicMultiValues<Text>> multi_value_query_string_parameters;
+  std::optional<BasicStringPairs<Text>> path_parameters;
+  std::optional<BasicStringPairs<Text>> stage_variables;
+  BasicProxyRequestContext<Text> request_context;
+  std::optional<Text> body;  // null when the request had none
   bool is_base64_encoded = false;
 
   // The value of a header, names compared case-insensitively; the last value wins, as in the
   // `headers` map API Gateway builds. Falls back to multiValueHeaders.
   std::optional<std::string_view> header(std::string_view name) const;
 };
+
+using ProxyIdentity = BasicProxyIdentity<std::string>;
+using ProxyRequestContext = BasicProxyRequestContext<std::string>;
+using ProxyEvent = BasicProxyEvent<std::string>;
+using ProxyEventView = BasicProxyEvent<std::string_view>;
+extern template struct BasicProxyEvent<std::string>;
+extern template struct BasicProxyEvent<std::string_view>;
 
 // Reads a proxy event. A malformed event is an kInvalidArgument naming the JSON path.
 // Only httpMethod and one of resource/path are required; every other member may be absent or
@@ -90,10 +110,16 @@ Result<ProxyEvent> parse_proxy_event(const boost::json::object& event);
 // with Boost.JSON and calls parse_proxy_event, which accepts it or names the error. For every
 // text it accepts, it reads exactly what parse_proxy_event would (tests check this).
 bool read_proxy_event_fast(std::string_view text, ProxyEvent& out);
+// The same reader, keeping views: every string of `out` is a view into `text`, or, for a
+// string with escapes, into `decoded`, which this call fills (keeping its capacity from call to
+// call). Both must outlive `out` and stay unchanged while it is used. Accepts and refuses
+// exactly the texts the owning reader does, and reads the same values (tests check both).
+bool read_proxy_event_fast(std::string_view text, ProxyEventView& out, std::string& decoded);
 boost::json::object to_json(const ProxyEvent& event);
 // The event as JSON text, written directly: the same bytes as boost::json::serialize(to_json())
 // (tests check it), without building the tree.
 std::string serialize(const ProxyEvent& event);
+std::string serialize(const ProxyEventView& event);
 
 struct ProxyResponse {
   int status_code = 200;

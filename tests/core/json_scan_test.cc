@@ -51,10 +51,21 @@ std::optional<std::string> slow_proxy_event(std::string_view text) {
   return json::serialize(core::to_json(*e));
 }
 
+// The owning fast reader's result; on the way, the view reader (what Handler::invoke uses) must
+// accept exactly the same texts and read the same values.
 std::optional<std::string> fast_proxy_event(std::string_view text) {
   core::ProxyEvent e;
-  if (!core::read_proxy_event_fast(text, e)) return std::nullopt;
-  return json::serialize(core::to_json(e));
+  const bool owned = core::read_proxy_event_fast(text, e);
+  core::ProxyEventView view;
+  std::string decoded = "left over from an earlier event";
+  const bool viewed = core::read_proxy_event_fast(text, view, decoded);
+  EXPECT_EQ(viewed, owned) << text;
+  if (!owned) return std::nullopt;
+  std::string written = json::serialize(core::to_json(e));
+  if (viewed) {
+    EXPECT_EQ(core::serialize(view), written) << text;
+  }
+  return written;
 }
 
 std::string describe(const core::RegistrationPayload& p) {
@@ -130,6 +141,10 @@ TEST(FastProxyEvent, EdgeCasesAreReadAlikeOrRefused) {
       "{\"httpMethod\":\"POST\",\"resource\":\"/t\",\"body\":\"tab\there\"}",
       "{\"httpMethod\":\"POST\",\"resource\":\"/t\",\"caf\xC3\xA9\":\"x\"}",
       "[]",
+      // Escapes in many strings: the view reader keeps each decoded string in one buffer.
+      R"({"httpMethod":"POST","resource":"\/t","headers":{"A":"\u00e9","B":"q\"q"},)"
+      R"("multiValueHeaders":{"A":["\u00e9","\\"]},"requestContext":{"path":"\/prod\/t",)"
+      R"("identity":{"sourceIp":"1\u002e2"}},"body":"\"b\"\n"})",
       "",
       "nul",
   };
@@ -145,6 +160,33 @@ TEST(FastProxyEvent, EdgeCasesAreReadAlikeOrRefused) {
   EXPECT_FALSE(fast_proxy_event(cases[8]).has_value());   // a repeated header goes to Boost.JSON
   EXPECT_FALSE(fast_proxy_event(cases[10]).has_value());  // a lone surrogate is refused
   EXPECT_FALSE(fast_proxy_event(cases[19]).has_value());  // an SQS event is routed elsewhere
+  EXPECT_TRUE(fast_proxy_event(cases[28]).has_value());
+}
+
+TEST(FastProxyEvent, ViewsPointIntoTheTextOrTheDecodedStrings) {
+  const std::string text =
+      R"({"httpMethod":"POST","resource":"/trigger","headers":{"x-api-key":"k\u0041y",)"
+      R"("Host":"example.com"},"body":"{\"a\":\"\u00e9\"}"})";
+  core::ProxyEventView e;
+  std::string decoded;
+  ASSERT_TRUE(core::read_proxy_event_fast(text, e, decoded));
+  auto inside = [](std::string_view view, std::string_view range) {
+    return view.data() >= range.data() && view.data() + view.size() <= range.data() + range.size();
+  };
+  EXPECT_EQ(e.http_method, "POST");
+  EXPECT_TRUE(inside(e.http_method, text));
+  EXPECT_EQ(e.header("X-API-KEY"), "kAy");
+  EXPECT_TRUE(inside(*e.header("x-api-key"), decoded));
+  EXPECT_EQ(e.header("host"), "example.com");
+  EXPECT_TRUE(inside(*e.header("host"), text));
+  EXPECT_EQ(e.body, "{\"a\":\"\xC3\xA9\"}");
+  EXPECT_TRUE(inside(*e.body, decoded));
+  // The buffer is refilled, not appended to, by the next read.
+  const std::string second = R"({"httpMethod":"GET","path":"/\u0078"})";
+  core::ProxyEventView f;
+  ASSERT_TRUE(core::read_proxy_event_fast(second, f, decoded));
+  EXPECT_EQ(f.resource, "/x");
+  EXPECT_EQ(decoded, "/x");
 }
 
 TEST(FastProxyEvent, MutatedEventsAreReadAlikeOrRefused) {
@@ -401,6 +443,38 @@ TEST(JsonScanner, DecodesEscapesAcrossBlockBoundaries) {
     EXPECT_EQ(out, plain + "\n" + plain + "\xC3\xA9" + plain + "\"");
     EXPECT_TRUE(s.finish());
   }
+}
+
+TEST(JsonScanner, KeptStringsAreAppendedAndNeverMoveEarlierOnes) {
+  const std::string text =
+      R"(["plain","\u0041 first, long enough to leave the small-string buffer","\n2"])";
+  core::JsonScanner s(text);
+  std::string kept;
+  kept.reserve(text.size());
+  std::string_view plain, first, second;
+  ASSERT_TRUE(s.begin_array());
+  ASSERT_TRUE(s.next_element() && s.string_kept(plain, kept));
+  ASSERT_TRUE(s.next_element() && s.string_kept(first, kept));
+  const char* const first_at = first.data();
+  ASSERT_TRUE(s.next_element() && s.string_kept(second, kept));
+  EXPECT_FALSE(s.next_element());
+  EXPECT_TRUE(s.finish());
+  EXPECT_EQ(plain, "plain");
+  EXPECT_EQ(plain.data(), text.data() + 2);  // no escape: a view of the text itself
+  EXPECT_EQ(first, "A first, long enough to leave the small-string buffer");
+  EXPECT_EQ(second, "\n2");
+  EXPECT_EQ(first.data(), first_at);
+  EXPECT_EQ(kept, std::string(first) + std::string(second));
+
+  // Without the capacity, the scanner fails rather than move the strings it handed out.
+  core::JsonScanner t(text);
+  std::string small;
+  small.shrink_to_fit();
+  ASSERT_TRUE(t.begin_array());
+  ASSERT_TRUE(t.next_element() && t.string_kept(plain, small));
+  ASSERT_TRUE(t.next_element());
+  EXPECT_FALSE(t.string_kept(first, small));
+  EXPECT_TRUE(t.failed());
 }
 
 }  // namespace
