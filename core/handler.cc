@@ -208,7 +208,11 @@ Result<std::string> Handler::invoke(std::string_view event_json) {
   // other text (an SQS event, an error to name) takes the Boost.JSON path below.
   {
     ProxyEventView event;
-    if (read_proxy_event_fast(event_json, event, decoded_)) return serialize(handle(event));
+    std::optional<std::string> answer;
+    if (read_proxy_event_fast(event_json, event, decoded_)) answer = serialize(handle(event));
+    // The buffer keeps its capacity for the next event, unless this one was unusually large.
+    if (decoded_.capacity() > kParseBufferBytes) std::string().swap(decoded_);
+    if (answer) return std::move(*answer);
   }
   {
     SqsEvent event;

@@ -74,7 +74,7 @@ class Handler {
   std::unique_ptr<unsigned char[]> parse_buffer_ =
       std::make_unique<unsigned char[]>(kParseBufferBytes);
   // The strings with escapes of the event invoke() reads as views, kept across calls for the
-  // capacity.
+  // capacity (released after an event larger than kParseBufferBytes).
   std::string decoded_;
   // The parser's own working stack, kept across calls so it is not allocated per event.
   static constexpr std::size_t kParserStackBytes = 4096;
