@@ -241,8 +241,9 @@ class Gateway {
   std::optional<ThrottleLevel> take_throttle_tokens(const Route& route, const ApiKey* key,
                                                     const UsagePlan* plan, core::TimeUs now);
   bool charge_quota(const UsagePlan& plan, const ApiKey& key, core::TimeUs now);
-  // Fills `event` (a default one) for `request`, taking the request's strings (route.path, a view
-  // into request.path, is copied first).
+  // Writes `event` (a default one, or the one an earlier request left in event_storage_) for
+  // `request`, taking the request's strings (route.path, a view into request.path, is copied
+  // first).
   void build_event(core::ProxyEvent& event, HttpRequest&& request, const Route& route,
                    const ApiKey* key, const std::string& request_id, core::TimeUs now);
   void invoke(const Route& route, lambda::Payload event, std::string request_id, RespondFn respond);
@@ -288,6 +289,9 @@ class Gateway {
   std::map<PlanKey, QuotaCounter> quota_counters_;
   std::map<std::tuple<std::string, std::string, std::int64_t>, std::int64_t> daily_usage_;
   GatewayCounters counters_;
+  // The last request's proxy event, built over by the next one once nobody holds it any more
+  // (lambda::Payload::build_in): its strings keep their room from request to request.
+  std::shared_ptr<core::ProxyEvent> event_storage_;
 };
 
 }  // namespace twin::fakes::apigw

@@ -24,51 +24,100 @@ void append_hex_digits(std::string& out, std::string_view uuid, std::size_t coun
 
 constexpr std::size_t kNoHeader = static_cast<std::size_t>(-1);
 
-// build_event adds every header to `headers` and `multiValueHeaders` together, so entry i of
-// one names the same header as entry i of the other: one search serves both.
-std::size_t find_header(const core::ProxyEvent& event, std::string_view name) {
-  for (std::size_t i = 0; i < event.headers.size(); ++i) {
-    const std::string& candidate = event.headers[i].first;
-    if (candidate.size() == name.size() && core::ascii_iequals(candidate, name)) return i;
-  }
-  return kNoHeader;
-}
+// Writes the event's `headers` and `multiValueHeaders` together, so entry i of one names the same
+// header as entry i of the other: one search serves both. Header names keep the client's casing;
+// `headers` keeps the last value of a repeated name at the place of its first occurrence,
+// `multiValueHeaders` all of them (reference 1.5).
+// The event may be one an earlier request built (build_event): its entries are written over in
+// place, so that their strings keep their capacity, and finish() cuts off what is left of them.
+class HeaderWriter {
+ public:
+  explicit HeaderWriter(core::ProxyEvent& event) : event_(event) {}
 
-// Header names keep the client's casing; `headers` keeps the last value of a repeated name at
-// the place of its first occurrence, `multiValueHeaders` all of them (reference 1.5). `at` is
-// find_header(event, name).
-void add_header(core::ProxyEvent& event, std::size_t at, std::string name, std::string value) {
-  if (at != kNoHeader) {
-    event.headers[at].second = value;
-    event.multi_value_headers[at].second.push_back(std::move(value));
-    return;
+  // The place of `name` (case-insensitive) among the headers written so far, or kNoHeader.
+  std::size_t find(std::string_view name) const {
+    for (std::size_t i = 0; i < count_; ++i) {
+      const std::string& candidate = event_.headers[i].first;
+      if (candidate.size() == name.size() && core::ascii_iequals(candidate, name)) return i;
+    }
+    return kNoHeader;
   }
-  event.headers.emplace_back(name, value);
-  std::vector<std::string> values;
-  values.reserve(1);  // sized at once: most headers have one value
-  values.push_back(std::move(value));
-  event.multi_value_headers.emplace_back(std::move(name), std::move(values));
-}
+  // Adds a value of `name`, taking the two strings (the client's); `at` is find(name).
+  void take(std::size_t at, std::string&& name, std::string&& value) {
+    if (at != kNoHeader) return repeat(at, std::move(value));
+    auto [single, multi] = next();
+    single.first = name;
+    single.second = value;
+    multi.first = std::move(name);
+    multi.second.front() = std::move(value);
+  }
+  // Adds a header the gateway writes (`at` is find(name)), copied into the strings there.
+  void add(std::size_t at, std::string_view name, std::string_view value) {
+    if (at != kNoHeader) return repeat(at, std::string(value));
+    auto [single, multi] = next();
+    single.first = name;
+    single.second = value;
+    multi.first = name;
+    multi.second.front() = value;
+  }
+  // Adds a header whose value `write` writes over the string it is given.
+  template <typename Write>
+  void add_new(std::string_view name, Write&& write) {
+    auto [single, multi] = next();
+    single.first = name;
+    std::forward<Write>(write)(single.second);
+    multi.first = name;
+    multi.second.front() = single.second;
+  }
+  // The value `headers` holds for the header at `at`.
+  const std::string& value(std::size_t at) const { return event_.headers[at].second; }
+  void finish() {
+    event_.headers.resize(count_);
+    event_.multi_value_headers.resize(count_);
+  }
+
+ private:
+  struct Entry {
+    std::pair<std::string, std::string>& single;
+    std::pair<std::string, std::vector<std::string>>& multi;
+  };
+  void repeat(std::size_t at, std::string value) {
+    event_.headers[at].second = value;
+    event_.multi_value_headers[at].second.push_back(std::move(value));
+  }
+  // The next entry of both lists, holding one value (an old entry's strings are written over).
+  Entry next() {
+    if (count_ == event_.headers.size()) event_.headers.emplace_back();
+    if (count_ == event_.multi_value_headers.size()) event_.multi_value_headers.emplace_back();
+    std::vector<std::string>& values = event_.multi_value_headers[count_].second;
+    if (values.empty()) values.reserve(1);  // sized at once: most headers have one value
+    values.resize(1);
+    const std::size_t at = count_++;
+    return {event_.headers[at], event_.multi_value_headers[at]};
+  }
+
+  core::ProxyEvent& event_;
+  std::size_t count_ = 0;
+};
 
 bool is_dropped_header(std::string_view name) {
   return core::ascii_iequals(name, "Content-Length") || core::ascii_iequals(name, "Connection");
 }
 
-// "Root=1-<the epoch second, at least 8 hex digits>-<24 hex digits>"
-std::string new_trace_id(core::TimeUs now, core::IdSource& ids) {
+// "Root=1-<the epoch second, at least 8 hex digits>-<24 hex digits>", written over `out`.
+void write_trace_id(std::string& out, core::TimeUs now, core::IdSource& ids) {
   char epoch_hex[16];
   const auto epoch = static_cast<unsigned long long>(now / core::kMicrosPerSecond);
   const auto digits =
       static_cast<std::size_t>(std::to_chars(epoch_hex, epoch_hex + 16, epoch, 16).ptr - epoch_hex);
   constexpr std::size_t kEpochDigitsMin = 8, kRandomDigits = 24;
-  std::string trace;
-  trace.reserve(7 + kEpochDigitsMin + 8 + 1 + kRandomDigits);
-  trace += "Root=1-";
-  if (digits < kEpochDigitsMin) trace.append(kEpochDigitsMin - digits, '0');
-  trace.append(epoch_hex, digits);
-  trace += '-';
-  append_hex_digits(trace, ids.next_uuid(), kRandomDigits);
-  return trace;
+  out.clear();
+  out.reserve(7 + kEpochDigitsMin + 8 + 1 + kRandomDigits);
+  out += "Root=1-";
+  if (digits < kEpochDigitsMin) out.append(kEpochDigitsMin - digits, '0');
+  out.append(epoch_hex, digits);
+  out += '-';
+  append_hex_digits(out, ids.next_uuid(), kRandomDigits);
 }
 
 // The event's headers and multiValueHeaders, and identity.userAgent: the client's headers (their
@@ -79,35 +128,46 @@ void add_headers(core::ProxyEvent& event, core::StringPairs& client_headers,
   constexpr std::size_t kAddedHeadersMax = 5;  // Host, X-Forwarded-*, X-Amzn-Trace-Id
   event.headers.reserve(client_headers.size() + kAddedHeadersMax);
   event.multi_value_headers.reserve(client_headers.size() + kAddedHeadersMax);
+  HeaderWriter writer(event);
   for (auto& [name, value] : client_headers) {
     if (is_dropped_header(name)) continue;
-    const std::size_t at = find_header(event, name);  // before `name` is taken
-    add_header(event, at, std::move(name), std::move(value));
+    const std::size_t at = writer.find(name);  // before `name` is taken
+    writer.take(at, std::move(name), std::move(value));
   }
   // The client's headers that the gateway reads or sets, each found once. Adding one of them
   // appends at the end and leaves the others' places as they are.
-  const std::size_t host = find_header(event, "Host");
-  const std::size_t forwarded_for = find_header(event, "X-Forwarded-For");
-  const std::size_t forwarded_port = find_header(event, "X-Forwarded-Port");
-  const std::size_t forwarded_proto = find_header(event, "X-Forwarded-Proto");
-  const std::size_t trace_id = find_header(event, "X-Amzn-Trace-Id");
-  const std::size_t user_agent = find_header(event, "User-Agent");
-  if (host == kNoHeader) add_header(event, host, "Host", std::string(domain));
-  std::string forwarded;
-  if (forwarded_for != kNoHeader) {
-    forwarded.append(event.headers[forwarded_for].second).append(", ");
+  const std::size_t host = writer.find("Host");
+  const std::size_t forwarded_for = writer.find("X-Forwarded-For");
+  const std::size_t forwarded_port = writer.find("X-Forwarded-Port");
+  const std::size_t forwarded_proto = writer.find("X-Forwarded-Proto");
+  const std::size_t trace_id = writer.find("X-Amzn-Trace-Id");
+  const std::size_t user_agent = writer.find("User-Agent");
+  if (host == kNoHeader) writer.add(host, "Host", domain);
+  if (forwarded_for == kNoHeader) {
+    writer.add(forwarded_for, "X-Forwarded-For", source_ip);
+  } else {
+    std::string forwarded = writer.value(forwarded_for);
+    forwarded.append(", ").append(source_ip);
+    writer.add(forwarded_for, "X-Forwarded-For", forwarded);
   }
-  forwarded.append(source_ip);
-  add_header(event, forwarded_for, "X-Forwarded-For", std::move(forwarded));
-  add_header(event, forwarded_port, "X-Forwarded-Port", "443");
-  add_header(event, forwarded_proto, "X-Forwarded-Proto", "https");
-  if (trace_id == kNoHeader) add_header(event, trace_id, "X-Amzn-Trace-Id", new_trace_id(now, ids));
-  if (user_agent != kNoHeader) {
-    event.request_context.identity.user_agent = event.headers[user_agent].second;
+  writer.add(forwarded_port, "X-Forwarded-Port", "443");
+  writer.add(forwarded_proto, "X-Forwarded-Proto", "https");
+  if (trace_id == kNoHeader) {
+    writer.add_new("X-Amzn-Trace-Id", [&](std::string& out) { write_trace_id(out, now, ids); });
+  }
+  writer.finish();
+  std::optional<std::string>& agent = event.request_context.identity.user_agent;
+  if (user_agent == kNoHeader) {
+    agent.reset();
+  } else {
+    agent = event.headers[user_agent].second;
   }
 }
 
+// queryStringParameters and multiValueQueryStringParameters, null when there is no query.
 void add_query(core::ProxyEvent& event, std::string_view query) {
+  event.query_string_parameters.reset();
+  event.multi_value_query_string_parameters.reset();
   if (query.empty()) return;
   core::StringPairs single;
   core::MultiValues multi;
@@ -137,25 +197,44 @@ void add_query(core::ProxyEvent& event, std::string_view query) {
   event.multi_value_query_string_parameters = std::move(multi);
 }
 
+// requestContext.identity but userAgent (add_headers). The members API Gateway sets only for
+// IAM or Cognito callers (accessKey, caller, cognito*, user...) stay null: no request sets them.
+void write_identity(core::ProxyIdentity& identity, std::string&& source_ip, const ApiKey* key) {
+  identity.source_ip = std::move(source_ip);
+  if (key == nullptr) {
+    identity.api_key.reset();
+    identity.api_key_id.reset();
+  } else {
+    identity.api_key = key->value;
+    identity.api_key_id = key->id;
+  }
+}
+
 }  // namespace
 
+// Every member of the event is written here: `event` is a default one or the one an earlier
+// request built (Payload::build_in), and no member may keep an earlier request's value. Strings
+// that already hold enough room are written over rather than replaced.
 void Gateway::build_event(core::ProxyEvent& event, HttpRequest&& request, const Route& route,
                           const ApiKey* key, const std::string& request_id, core::TimeUs now) {
+  core::ProxyRequestContext& context = event.request_context;
   constexpr std::string_view kExecuteApi = ".execute-api.", kAmazonAws = ".amazonaws.com";
-  std::string domain;
+  std::string& domain = context.domain_name;
+  domain.clear();
   domain.reserve(route.api->id.size() + kExecuteApi.size() + options_.region.size() +
                  kAmazonAws.size());
   domain.append(route.api->id).append(kExecuteApi).append(options_.region).append(kAmazonAws);
   event.resource = route.resource->path;
-  event.path = std::string(route.path);  // a view into request.path, which is taken below
+  event.path = route.path;  // a view into request.path, which is taken below
   event.http_method = request.http_method;
   add_headers(event, request.headers, request.source_ip, domain, now, ids_);
   add_query(event, request.query_string);
   event.path_parameters = route.path_parameters;
-  if (!route.stage->variables.empty()) {
+  if (route.stage->variables.empty()) {
+    event.stage_variables.reset();
+  } else {
     event.stage_variables.emplace(route.stage->variables.begin(), route.stage->variables.end());
   }
-  core::ProxyRequestContext& context = event.request_context;
   context.account_id = options_.account_id;
   context.api_id = route.api->id;
   context.resource_id = route.resource->id;
@@ -169,17 +248,13 @@ void Gateway::build_event(core::ProxyEvent& event, HttpRequest&& request, const 
   append_hex_digits(extended_hex, ids_.next_uuid(), 11);
   context.extended_request_id = core::base64_encode(extended_hex);
   if (context.extended_request_id.size() > 16) context.extended_request_id.resize(16);
-  context.request_time = format_clf(now);
+  format_clf(now, context.request_time);
   context.request_time_epoch_ms = now / core::kMicrosPerMilli;
-  context.domain_name = std::move(domain);
   context.domain_prefix = route.api->id;
   context.deployment_id = route.stage->deployment_id;
-  context.identity.source_ip = std::move(request.source_ip);
-  if (key != nullptr) {
-    context.identity.api_key = key->value;
-    context.identity.api_key_id = key->id;
-  }
+  write_identity(context.identity, std::move(request.source_ip), key);
   event.body = std::move(request.body);
+  event.is_base64_encoded = false;
 }
 
 }  // namespace twin::fakes::apigw

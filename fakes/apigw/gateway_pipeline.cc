@@ -112,7 +112,7 @@ void Gateway::handle(HttpRequest request, RespondFn respond) {
     return answer(route_key, gateway_error(GatewayResponseType::kRequestTooLarge, request_id),
                   respond);
   }
-  lambda::Payload event = lambda::Payload::build<core::ProxyEvent>([&](core::ProxyEvent& out) {
+  lambda::Payload event = lambda::Payload::build_in(event_storage_, [&](core::ProxyEvent& out) {
     build_event(out, std::move(request), *route, key, request_id, now);
   });
   invoke(*route, std::move(event), std::move(request_id), std::move(respond));
