@@ -217,14 +217,23 @@ class Gateway {
   const GatewayCounters& counters() const { return counters_; }
 
  private:
+  // The names a route (a resource's method) is known by, made once by put_rest_api.
+  struct RouteKeys {
+    std::string method_key;  // "/trigger/POST", the form of method settings and plan throttles
+    std::string route_key;   // "POST /trigger", the counters' key
+  };
+  // What routing needs of one resource: its parsed path and its methods' keys.
+  struct ResourceRouting {
+    PathTemplate path;
+    std::map<std::string, RouteKeys, std::less<>> keys;  // by HTTP method, as Resource::methods
+  };
   struct Route {
     const RestApi* api = nullptr;
     const Stage* stage = nullptr;
     const Resource* resource = nullptr;
     const Method* method = nullptr;
-    std::string method_key;  // "/trigger/POST", the form of method settings and plan throttles
-    std::string route_key;   // "POST /trigger", the counters' key
-    std::string_view path;   // the request's path without the stage ("/players/7")
+    const RouteKeys* keys = nullptr;
+    std::string_view path;  // the request's path without the stage ("/players/7")
     std::optional<core::StringPairs> path_parameters;  // null when the template has none
   };
   struct QuotaCounter {
@@ -276,7 +285,7 @@ class Gateway {
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 
   std::map<std::string, RestApi> apis_;
-  std::map<std::string, std::vector<PathTemplate>> templates_;  // by API, as its resources
+  std::map<std::string, std::vector<ResourceRouting>> routing_;  // by API, as its resources
   std::map<std::string, ApiKey> api_keys_;
   std::map<std::string, UsagePlan> usage_plans_;
   std::map<std::string, std::int64_t> plan_created_day_;

@@ -59,7 +59,7 @@ void Gateway::invoke(const Route& route, lambda::Payload event, std::string requ
     RespondFn respond;
   };
   auto call = std::make_shared<PendingCall>(
-      PendingCall{false, std::move(request_id), route.route_key, std::move(respond)});
+      PendingCall{false, std::move(request_id), route.keys->route_key, std::move(respond)});
   std::weak_ptr<bool> alive = alive_;
   const core::TimeUs deadline = executor_.now() + options_.integration_timeout_us;
   integration_.invoke(route.method->function_name, std::move(event),
