@@ -295,8 +295,10 @@ class Gateway {
   std::map<std::string, TokenBucket, std::less<>>
       buckets_;             // "plan|<plan>|<key>[|<stage>|<method>]", "stage|..."
   std::string bucket_key_;  // scratch for looking a bucket up without an allocation
-  std::map<PlanKey, QuotaCounter> quota_counters_;
-  std::map<std::tuple<std::string, std::string, std::int64_t>, std::int64_t> daily_usage_;
+  std::map<std::tuple<std::string, std::string>, QuotaCounter, std::less<>>
+      quota_counters_;  // by (usage plan id, API key id)
+  std::map<std::tuple<std::string, std::string, std::int64_t>, std::int64_t, std::less<>>
+      daily_usage_;  // by (usage plan id, API key id, UTC day)
   GatewayCounters counters_;
   // The last request's proxy event, built over by the next one once nobody holds it any more
   // (lambda::Payload::build_in): its strings keep their room from request to request.

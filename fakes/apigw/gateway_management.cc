@@ -355,7 +355,7 @@ void Gateway::reset_plan_state(const std::string& plan_id) {
     it = it->first.starts_with(prefix) ? buckets_.erase(it) : std::next(it);
   }
   for (auto& [plan_key, counter] : quota_counters_) {
-    if (plan_key.first == plan_id) counter.used = -1;  // recounted from the daily records
+    if (std::get<0>(plan_key) == plan_id) counter.used = -1;  // recounted from the daily records
   }
 }
 
