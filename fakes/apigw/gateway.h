@@ -68,6 +68,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -303,6 +304,9 @@ class Gateway {
   // The last request's proxy event, built over by the next one once nobody holds it any more
   // (lambda::Payload::build_in): its strings keep their room from request to request.
   std::shared_ptr<core::ProxyEvent> event_storage_;
+  // requestTime (format_clf) of the UTC second request_time_second_, the last one an event had.
+  std::int64_t request_time_second_ = std::numeric_limits<std::int64_t>::min();
+  std::string request_time_;
 };
 
 }  // namespace twin::fakes::apigw

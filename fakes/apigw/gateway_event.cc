@@ -2,6 +2,7 @@
 // client's headers with what API Gateway adds, the query string, the request context.
 #include <algorithm>
 #include <charconv>
+#include <cstdint>
 #include <utility>
 
 #include "core/encoding.h"
@@ -12,14 +13,19 @@ namespace twin::fakes::apigw {
 
 namespace {
 
-// Appends the first `count` hex digits of a UUID, without its dashes.
+// Appends the first `count` hex digits of a UUID, without its dashes (written through a
+// pointer: an append per character cost twice as much).
 void append_hex_digits(std::string& out, std::string_view uuid, std::size_t count) {
+  const std::size_t start = out.size();
+  out.resize(start + std::min(count, uuid.size()));
+  char* digit = out.data() + start;
   for (std::size_t i = 0; i < uuid.size() && count > 0; ++i) {
     if (uuid[i] != '-') {
-      out += uuid[i];
+      *digit++ = uuid[i];
       --count;
     }
   }
+  out.resize(static_cast<std::size_t>(digit - out.data()));
 }
 
 constexpr std::size_t kNoHeader = static_cast<std::size_t>(-1);
@@ -100,8 +106,32 @@ class HeaderWriter {
   std::size_t count_ = 0;
 };
 
+// requestContext.extendedRequestId: the base64 text of the first 11 hex digits of a new UUID
+// (16 characters, the length of AWS's), written over `out`. Encoded here rather than with
+// core::base64_encode, which returns a new string: a per-request allocation for 16 characters.
+void write_extended_request_id(std::string& out, core::IdSource& ids) {
+  static constexpr std::string_view kAlphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  constexpr std::size_t kHexDigits = 11, kLength = 16;
+  std::string hex;  // 11 digits: short enough to need no allocation
+  append_hex_digits(hex, ids.next_uuid(), kHexDigits);
+  out.assign((hex.size() + 2) / 3 * 4, '=');
+  for (std::size_t i = 0, o = 0; i < hex.size(); i += 3, o += 4) {
+    const std::size_t rest = std::min<std::size_t>(3, hex.size() - i);
+    std::uint32_t n = 0;
+    for (std::size_t k = 0; k < 3; ++k) {
+      n = n << 8 | (k < rest ? static_cast<unsigned char>(hex[i + k]) : 0u);
+    }
+    for (std::size_t k = 0; k <= rest; ++k) out[o + k] = kAlphabet[n >> (18 - 6 * k) & 63];
+  }
+  if (out.size() > kLength) out.resize(kLength);
+}
+
 bool is_dropped_header(std::string_view name) {
-  return core::ascii_iequals(name, "Content-Length") || core::ascii_iequals(name, "Connection");
+  // The sizes first: ascii_iequals is a call, and most names differ from both in size.
+  constexpr std::string_view kContentLength = "Content-Length", kConnection = "Connection";
+  return (name.size() == kContentLength.size() && core::ascii_iequals(name, kContentLength)) ||
+         (name.size() == kConnection.size() && core::ascii_iequals(name, kConnection));
 }
 
 // "Root=1-<the epoch second, at least 8 hex digits>-<24 hex digits>", written over `out`.
@@ -244,11 +274,13 @@ void Gateway::build_event(core::ProxyEvent& event, HttpRequest&& request, const 
   context.stage = route.stage->stage_name;
   context.protocol = std::move(request.protocol);
   context.request_id = request_id;
-  std::string extended_hex;  // 11 digits: short enough to need no allocation
-  append_hex_digits(extended_hex, ids_.next_uuid(), 11);
-  context.extended_request_id = core::base64_encode(extended_hex);
-  if (context.extended_request_id.size() > 16) context.extended_request_id.resize(16);
-  format_clf(now, context.request_time);
+  write_extended_request_id(context.extended_request_id, ids_);
+  const std::int64_t second = now / core::kMicrosPerSecond - (now % core::kMicrosPerSecond < 0);
+  if (second != request_time_second_) {  // requestTime changes once a second: format it then
+    format_clf(now, request_time_);
+    request_time_second_ = second;
+  }
+  context.request_time = request_time_;
   context.request_time_epoch_ms = now / core::kMicrosPerMilli;
   context.domain_prefix = route.api->id;
   context.deployment_id = route.stage->deployment_id;

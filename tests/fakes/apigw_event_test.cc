@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/encoding.h"
 #include "fakes/apigw/gateway.h"
 #include "fakes/apigw/scripted_integration.h"
 #include "fakes/memory/manual_executor.h"
@@ -139,6 +140,28 @@ TEST(ApigwEvent, EveryEventInARowIsTheEventOfAFreshGateway) {
       executor.advance(1'500'000);  // another requestTime
     }
   }
+}
+
+// requestTime is formatted once a second and reused within it: the last microsecond of a second
+// and the first of the next each get their own.
+TEST(ApigwEvent, RequestTimeIsTheSecondOfEachRequest) {
+  ManualExecutor executor(kStartUs);
+  ScriptedIntegration integration(executor);
+  Stack stack(executor, integration);
+  const HttpRequest r = varied_requests(stack.key_value)[1];
+  const core::DurationUs steps[] = {0, 1, 999'998, 1, 59'000'000, 86'400'000'000};
+  for (const core::DurationUs step : steps) {
+    executor.advance(step);
+    stack.gateway.handle(r, [](HttpResponse) {});
+    ASSERT_FALSE(integration.calls().empty());
+    EXPECT_EQ(integration.calls().back().event_json, fresh_event(executor, r))
+        << "at " << executor.now();
+  }
+  const std::string& last = integration.calls().back().event_json;
+  EXPECT_NE(last.find(R"("requestTime":"02/Jan/2026:00:01:00 +0000")"), std::string::npos);
+  // extendedRequestId: the first 11 hex digits of the request's second id, in base64.
+  EXPECT_NE(last.find(R"("extendedRequestId":")" + core::base64_encode("0f1e2d3c4b5") + '"'),
+            std::string::npos);
 }
 
 // An integration that still holds an event (a Lambda function not yet started, a recording)
