@@ -40,6 +40,12 @@ unsigned weekday_of_day(std::int64_t days) {
 }
 
 std::string format_clf(core::TimeUs t) {
+  std::string out;
+  format_clf(t, out);
+  return out;
+}
+
+void format_clf(core::TimeUs t, std::string& out) {
   static constexpr std::array<const char*, 12> kMonths = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                                           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   const std::int64_t days = day_of(t);
@@ -48,7 +54,7 @@ std::string format_clf(core::TimeUs t) {
   if (date.year >= 0 && date.year <= 9999) {
     // Digits by hand: this runs for every request, and snprintf was a tenth of building the
     // event. The fields are fixed width here; snprintf below covers the other years.
-    std::string out = "00/Mon/0000:00:00:00 +0000";
+    out = "00/Mon/0000:00:00:00 +0000";
     auto put = [&out](std::size_t at, std::int64_t value, int width) {
       for (int i = width - 1; i >= 0; --i, value /= 10) {
         out[at + static_cast<std::size_t>(i)] = static_cast<char>('0' + value % 10);
@@ -60,14 +66,14 @@ std::string format_clf(core::TimeUs t) {
     put(12, seconds / 3600, 2);
     put(15, seconds / 60 % 60, 2);
     put(18, seconds % 60, 2);
-    return out;
+    return;
   }
   char buf[40];
   std::snprintf(buf, sizeof buf, "%02u/%s/%04lld:%02lld:%02lld:%02lld +0000", date.day,
                 kMonths[date.month - 1], static_cast<long long>(date.year),
                 static_cast<long long>(seconds / 3600), static_cast<long long>(seconds / 60 % 60),
                 static_cast<long long>(seconds % 60));
-  return buf;
+  out = buf;
 }
 
 std::string format_date(std::int64_t days) {

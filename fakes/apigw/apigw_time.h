@@ -30,6 +30,8 @@ unsigned weekday_of_day(std::int64_t days);
 
 // "04/Mar/2020:19:15:17 +0000"
 std::string format_clf(core::TimeUs t);
+// The same written over `out`, whose room is kept (a proxy event reused from request to request).
+void format_clf(core::TimeUs t, std::string& out);
 // "2026-01-31" <-> days since the epoch; nullopt for anything not a real yyyy-MM-dd date.
 std::string format_date(std::int64_t days);
 std::optional<std::int64_t> parse_date(std::string_view text);

@@ -68,6 +68,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -217,14 +218,23 @@ class Gateway {
   const GatewayCounters& counters() const { return counters_; }
 
  private:
+  // The names a route (a resource's method) is known by, made once by put_rest_api.
+  struct RouteKeys {
+    std::string method_key;  // "/trigger/POST", the form of method settings and plan throttles
+    std::string route_key;   // "POST /trigger", the counters' key
+  };
+  // What routing needs of one resource: its parsed path and its methods' keys.
+  struct ResourceRouting {
+    PathTemplate path;
+    std::map<std::string, RouteKeys, std::less<>> keys;  // by HTTP method, as Resource::methods
+  };
   struct Route {
     const RestApi* api = nullptr;
     const Stage* stage = nullptr;
     const Resource* resource = nullptr;
     const Method* method = nullptr;
-    std::string method_key;  // "/trigger/POST", the form of method settings and plan throttles
-    std::string route_key;   // "POST /trigger", the counters' key
-    std::string_view path;   // the request's path without the stage ("/players/7")
+    const RouteKeys* keys = nullptr;
+    std::string_view path;  // the request's path without the stage ("/players/7")
     std::optional<core::StringPairs> path_parameters;  // null when the template has none
   };
   struct QuotaCounter {
@@ -241,8 +251,9 @@ class Gateway {
   std::optional<ThrottleLevel> take_throttle_tokens(const Route& route, const ApiKey* key,
                                                     const UsagePlan* plan, core::TimeUs now);
   bool charge_quota(const UsagePlan& plan, const ApiKey& key, core::TimeUs now);
-  // Fills `event` (a default one) for `request`, taking the request's strings (route.path, a view
-  // into request.path, is copied first).
+  // Writes `event` (a default one, or the one an earlier request left in event_storage_) for
+  // `request`, taking the request's strings (route.path, a view into request.path, is copied
+  // first).
   void build_event(core::ProxyEvent& event, HttpRequest&& request, const Route& route,
                    const ApiKey* key, const std::string& request_id, core::TimeUs now);
   void invoke(const Route& route, lambda::Payload event, std::string request_id, RespondFn respond);
@@ -275,7 +286,7 @@ class Gateway {
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 
   std::map<std::string, RestApi> apis_;
-  std::map<std::string, std::vector<PathTemplate>> templates_;  // by API, as its resources
+  std::map<std::string, std::vector<ResourceRouting>> routing_;  // by API, as its resources
   std::map<std::string, ApiKey> api_keys_;
   std::map<std::string, UsagePlan> usage_plans_;
   std::map<std::string, std::int64_t> plan_created_day_;
@@ -285,9 +296,17 @@ class Gateway {
   std::map<std::string, TokenBucket, std::less<>>
       buckets_;             // "plan|<plan>|<key>[|<stage>|<method>]", "stage|..."
   std::string bucket_key_;  // scratch for looking a bucket up without an allocation
-  std::map<PlanKey, QuotaCounter> quota_counters_;
-  std::map<std::tuple<std::string, std::string, std::int64_t>, std::int64_t> daily_usage_;
+  std::map<std::tuple<std::string, std::string>, QuotaCounter, std::less<>>
+      quota_counters_;  // by (usage plan id, API key id)
+  std::map<std::tuple<std::string, std::string, std::int64_t>, std::int64_t, std::less<>>
+      daily_usage_;  // by (usage plan id, API key id, UTC day)
   GatewayCounters counters_;
+  // The last request's proxy event, built over by the next one once nobody holds it any more
+  // (lambda::Payload::build_in): its strings keep their room from request to request.
+  std::shared_ptr<core::ProxyEvent> event_storage_;
+  // requestTime (format_clf) of the UTC second request_time_second_, the last one an event had.
+  std::int64_t request_time_second_ = std::numeric_limits<std::int64_t>::min();
+  std::string request_time_;
 };
 
 }  // namespace twin::fakes::apigw

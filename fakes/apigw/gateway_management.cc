@@ -92,8 +92,16 @@ core::Result<RestApi> Gateway::put_rest_api(RestApi api) {
       if (!st.is_ok()) return st;
     }
   }
+  std::vector<ResourceRouting> routing;
+  for (std::size_t i = 0; i < api.resources.size(); ++i) {
+    const Resource& resource = api.resources[i];
+    ResourceRouting& entry = routing.emplace_back(ResourceRouting{std::move(templates[i]), {}});
+    for (const auto& [verb, method] : resource.methods) {
+      entry.keys[verb] = {resource.path + "/" + verb, verb + " " + resource.path};
+    }
+  }
   apis_[api.id] = api;
-  templates_[api.id] = std::move(templates);
+  routing_[api.id] = std::move(routing);
   for (auto it = buckets_.begin(); it != buckets_.end();) {
     it = it->first.starts_with("stage|" + api.id + "|") ? buckets_.erase(it) : std::next(it);
   }
@@ -347,7 +355,7 @@ void Gateway::reset_plan_state(const std::string& plan_id) {
     it = it->first.starts_with(prefix) ? buckets_.erase(it) : std::next(it);
   }
   for (auto& [plan_key, counter] : quota_counters_) {
-    if (plan_key.first == plan_id) counter.used = -1;  // recounted from the daily records
+    if (std::get<0>(plan_key) == plan_id) counter.used = -1;  // recounted from the daily records
   }
 }
 

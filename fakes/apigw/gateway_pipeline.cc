@@ -1,4 +1,5 @@
 // The execute-api request pipeline of the Gateway (see gateway.h for the order and the choices).
+#include <algorithm>
 #include <array>
 #include <boost/json.hpp>
 #include <initializer_list>
@@ -21,12 +22,15 @@ constexpr std::string_view kApiKeyHeader = "x-api-key";
 // A bucket's key, "plan|<plan>|<key>[|<stage>|<method>]" or "stage|<api>|<stage>|<method>":
 // the parts joined with '|' into `out`, whose capacity is kept from request to request.
 void bucket_key(std::string& out, std::initializer_list<std::string_view> parts) {
-  out.clear();
+  std::size_t size = parts.size() - 1;  // the separators
+  for (std::string_view part : parts) size += part.size();
+  out.resize(size);  // sized once, then written: appending part by part cost twice as much
+  char* at = out.data();
   bool first = true;
   for (std::string_view part : parts) {
-    if (!first) out += '|';
+    if (!first) *at++ = '|';
     first = false;
-    out += part;
+    at = std::copy(part.begin(), part.end(), at);
   }
 }
 
@@ -85,7 +89,7 @@ void Gateway::handle(HttpRequest request, RespondFn respond) {
                   gateway_error(GatewayResponseType::kMissingAuthenticationToken, request_id),
                   respond);
   }
-  const std::string* route_key = &route->route_key;
+  const std::string* route_key = &route->keys->route_key;
   const ApiKey* key = nullptr;
   const UsagePlan* plan = nullptr;
   if (route->method->api_key_required) {
@@ -112,7 +116,7 @@ void Gateway::handle(HttpRequest request, RespondFn respond) {
     return answer(route_key, gateway_error(GatewayResponseType::kRequestTooLarge, request_id),
                   respond);
   }
-  lambda::Payload event = lambda::Payload::build<core::ProxyEvent>([&](core::ProxyEvent& out) {
+  lambda::Payload event = lambda::Payload::build_in(event_storage_, [&](core::ProxyEvent& out) {
     build_event(out, std::move(request), *route, key, request_id, now);
   });
   invoke(*route, std::move(event), std::move(request_id), std::move(respond));
@@ -140,7 +144,7 @@ std::optional<Gateway::Route> Gateway::match_route(const HttpRequest& request) c
   // The most specific template that matches (and, with method_miss_tries_less_specific, has
   // the method); ties cannot happen, put_rest_api refuses the paths that would make them.
   const std::vector<Resource>& resources = api->second.resources;
-  const std::vector<PathTemplate>& templates = templates_.at(api->first);
+  const std::vector<ResourceRouting>& routing = routing_.at(api->first);
   auto method_of = [&](const Resource& resource) -> const std::pair<const std::string, Method>* {
     auto it = resource.methods.find(request.http_method);
     if (it == resource.methods.end()) it = resource.methods.find("ANY");
@@ -148,9 +152,9 @@ std::optional<Gateway::Route> Gateway::match_route(const HttpRequest& request) c
   };
   std::size_t best = resources.size();
   for (std::size_t i = 0; i < resources.size(); ++i) {
-    if (!match_path(templates[i], resource_path, nullptr)) continue;
+    if (!match_path(routing[i].path, resource_path, nullptr)) continue;
     if (options_.method_miss_tries_less_specific && method_of(resources[i]) == nullptr) continue;
-    if (best == resources.size() || compare_specificity(templates[i], templates[best]) > 0) {
+    if (best == resources.size() || compare_specificity(routing[i].path, routing[best].path) > 0) {
       best = i;
     }
   }
@@ -158,12 +162,10 @@ std::optional<Gateway::Route> Gateway::match_route(const HttpRequest& request) c
   const Resource& resource = resources[best];
   const auto* method = method_of(resource);
   if (method == nullptr) return std::nullopt;
-  Route route{&api->second, &stage->second, &resource, &method->second, {}, {}, {}, {}};
-  route.method_key = resource.path + "/" + method->first;
-  route.route_key = method->first + " " + resource.path;
-  route.path = resource_path;
-  if (templates[best].has_parameters()) {
-    match_path(templates[best], resource_path, &route.path_parameters.emplace());
+  const RouteKeys* keys = &routing[best].keys.find(method->first)->second;
+  Route route{&api->second, &stage->second, &resource, &method->second, keys, resource_path, {}};
+  if (routing[best].path.has_parameters()) {
+    match_path(routing[best].path, resource_path, &route.path_parameters.emplace());
   }
   return route;
 }
@@ -212,12 +214,12 @@ std::optional<ThrottleLevel> Gateway::take_throttle_tokens(const Route& route, c
     const ThrottleSettings* method_throttle = nullptr;
     for (const ApiStage& stage : plan->api_stages) {
       if (stage.api_id != route.api->id || stage.stage != route.stage->stage_name) continue;
-      const auto it = stage.throttle.find(route.method_key);
+      const auto it = stage.throttle.find(route.keys->method_key);
       if (it != stage.throttle.end()) method_throttle = &it->second;
     }
     if (method_throttle != nullptr) {
       bucket(ThrottleLevel::kUsagePlan,
-             {"plan", plan->id, key->id, route.stage->stage_name, route.method_key},
+             {"plan", plan->id, key->id, route.stage->stage_name, route.keys->method_key},
              method_throttle->rate_limit, method_throttle->burst_limit);
     }
     if (plan->throttle &&
@@ -227,11 +229,11 @@ std::optional<ThrottleLevel> Gateway::take_throttle_tokens(const Route& route, c
     }
   }
   const auto& settings = route.stage->method_settings;
-  auto setting = settings.find(route.method_key);
+  auto setting = settings.find(route.keys->method_key);
   if (setting == settings.end()) setting = settings.find("*/*");
   if (setting != settings.end()) {
     bucket(ThrottleLevel::kStageMethod,
-           {"stage", route.api->id, route.stage->stage_name, route.method_key},
+           {"stage", route.api->id, route.stage->stage_name, route.keys->method_key},
            setting->second.throttling_rate_limit, setting->second.throttling_burst_limit);
   }
   levels[level_count++] = {&account_bucket_, ThrottleLevel::kAccount};

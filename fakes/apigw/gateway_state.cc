@@ -267,7 +267,8 @@ struct ImportedState {
   std::map<std::string, std::string> plan_paths;  // plan id -> "$.usagePlans[i]"
   std::map<std::string, std::int64_t> plan_created_day;
   std::map<std::string, std::set<std::string>> plan_keys;
-  std::map<std::tuple<std::string, std::string, std::int64_t>, std::int64_t> daily_usage;
+  std::map<std::tuple<std::string, std::string, std::int64_t>, std::int64_t, std::less<>>
+      daily_usage;
 };
 
 void read_plan(const json::value& v, const std::string& path, ImportedState& state) {

@@ -56,9 +56,15 @@ std::int64_t Gateway::used_between(const PlanKey& plan_key, std::int64_t first_d
 
 bool Gateway::charge_quota(const UsagePlan& plan, const ApiKey& key, core::TimeUs now) {
   const std::int64_t today = day_of(now);
+  // The counters are found by views of the ids; their keys' strings are built only for a new
+  // entry (copying them for every request cost more than the lookups).
   if (plan.quota) {
     const std::int64_t start = quota_period_start(*plan.quota, today);
-    QuotaCounter& counter = quota_counters_[{plan.id, key.id}];
+    auto found =
+        quota_counters_.find(std::tuple<std::string_view, std::string_view>(plan.id, key.id));
+    if (found == quota_counters_.end())
+      found = quota_counters_.try_emplace({plan.id, key.id}).first;
+    QuotaCounter& counter = found->second;
     if (counter.period_start_day != start || counter.used < 0) {
       // A new period, or the plan changed: count again from the daily records.
       counter = {start, used_between({plan.id, key.id}, start, today)};
@@ -66,7 +72,11 @@ bool Gateway::charge_quota(const UsagePlan& plan, const ApiKey& key, core::TimeU
     if (counter.used >= quota_allowance(plan, start)) return false;
     ++counter.used;
   }
-  ++daily_usage_[{plan.id, key.id, today}];
+  const std::tuple<std::string_view, std::string_view, std::int64_t> day_key(plan.id, key.id,
+                                                                             today);
+  auto used = daily_usage_.find(day_key);
+  if (used == daily_usage_.end()) used = daily_usage_.try_emplace({plan.id, key.id, today}).first;
+  ++used->second;
   return true;
 }
 

@@ -51,6 +51,19 @@ class Payload {
     std::forward<Build>(build)(*value);
     return typed_or_text(std::move(value));
   }
+  // Payload::build into `storage`, kept by the caller from one value to the next so that the
+  // value's strings and lists keep their capacity (a gateway builds one proxy event per request,
+  // and allocating and freeing its strings was most of the gateway's work). When no payload
+  // shares `storage` any more, `build` is given that used T, left as the previous value: it
+  // must then write every member. Otherwise (null, or still shared: a copy of an earlier
+  // payload is in flight, and a shared value never changes) `storage` is set to a new default T
+  // first. The earlier payload's value stays as it was either way.
+  template <typename T, typename Build>
+  static Payload build_in(std::shared_ptr<T>& storage, Build&& build) {
+    if (storage == nullptr || storage.use_count() != 1) storage = std::make_shared<T>();
+    std::forward<Build>(build)(*storage);
+    return typed_or_text(storage);
+  }
 
   // The JSON text (written now if it was not yet).
   const std::string& json() const;
