@@ -32,10 +32,16 @@ int hex_value(char c) {
 }  // namespace
 
 std::string base64_encode(std::string_view bytes) {
+  std::string out;
+  base64_encode_into(out, bytes);
+  return out;
+}
+
+void base64_encode_into(std::string& out, std::string_view bytes) {
   // Written through a pointer into a presized string: receipt handles and request ids are
   // encoded on every queue receive and gateway request, and a checked append per character
   // cost more than the encoding itself.
-  std::string out((bytes.size() + 2) / 3 * 4, '=');
+  out.assign((bytes.size() + 2) / 3 * 4, '=');
   char* o = out.data();
   std::size_t i = 0;
   auto byte = [&](std::size_t k) {
@@ -59,7 +65,6 @@ std::string base64_encode(std::string_view bytes) {
     *o++ = kBase64Alphabet[n >> 12 & 63];
     *o++ = kBase64Alphabet[n >> 6 & 63];
   }
-  return out;
 }
 
 std::optional<std::string> base64_decode(std::string_view text) {

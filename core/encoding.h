@@ -18,6 +18,8 @@ std::string hex_encode(std::string_view bytes);
 
 // Standard base64 (RFC 4648 section 4) with padding.
 std::string base64_encode(std::string_view bytes);
+// The same, written over `out`, whose capacity is kept: for encoding on every request.
+void base64_encode_into(std::string& out, std::string_view bytes);
 // Strict decoder: the standard alphabet, length a multiple of 4, padding only at the end,
 // unused bits zero. nullopt on anything else.
 std::optional<std::string> base64_decode(std::string_view text);

@@ -107,24 +107,12 @@ class HeaderWriter {
 };
 
 // requestContext.extendedRequestId: the base64 text of the first 11 hex digits of a new UUID
-// (16 characters, the length of AWS's), written over `out`. Encoded here rather than with
-// core::base64_encode, which returns a new string: a per-request allocation for 16 characters.
+// (16 characters, the length of AWS's), written over `out`.
 void write_extended_request_id(std::string& out, core::IdSource& ids) {
-  static constexpr std::string_view kAlphabet =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  constexpr std::size_t kHexDigits = 11, kLength = 16;
+  constexpr std::size_t kHexDigits = 11;
   std::string hex;  // 11 digits: short enough to need no allocation
   append_hex_digits(hex, ids.next_uuid(), kHexDigits);
-  out.assign((hex.size() + 2) / 3 * 4, '=');
-  for (std::size_t i = 0, o = 0; i < hex.size(); i += 3, o += 4) {
-    const std::size_t rest = std::min<std::size_t>(3, hex.size() - i);
-    std::uint32_t n = 0;
-    for (std::size_t k = 0; k < 3; ++k) {
-      n = n << 8 | (k < rest ? static_cast<unsigned char>(hex[i + k]) : 0u);
-    }
-    for (std::size_t k = 0; k <= rest; ++k) out[o + k] = kAlphabet[n >> (18 - 6 * k) & 63];
-  }
-  if (out.size() > kLength) out.resize(kLength);
+  core::base64_encode_into(out, hex);
 }
 
 bool is_dropped_header(std::string_view name) {

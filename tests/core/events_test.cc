@@ -107,6 +107,9 @@ TEST(Encoding, Base64IsStrict) {
   EXPECT_EQ(core::base64_encode("hel"), "aGVs");
   EXPECT_EQ(core::base64_encode(""), "");
   EXPECT_EQ(core::base64_encode(std::string_view("\xff\x00\xfe", 3)), "/wD+");
+  std::string reused = "a longer text than the next encoding, which replaces all of it";
+  core::base64_encode_into(reused, "hell");
+  EXPECT_EQ(reused, "aGVsbA==");
   EXPECT_EQ(core::base64_decode("aGVsbG8=").value_or("?"), "hello");
   EXPECT_EQ(core::base64_decode("aGVsbA==").value_or("?"), "hell");
   EXPECT_EQ(core::base64_decode("aGVs").value_or("?"), "hel");
