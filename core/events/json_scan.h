@@ -110,30 +110,14 @@ class JsonScanner {
   // A string value, decoded: a view into the text when it has no escape, else decoded into
   // `scratch` (replacing its contents) and a view of that.
   bool string(std::string_view& out, std::string& scratch) {
-    if (failed_) return false;
-    skip_space();
-    if (p_ == end_ || *p_ != '"') return fail();
-    const char* begin = ++p_;
-    const char* stop = json_text::find_special(p_, end_, true);
-    if (stop == end_ || *stop != '"') return decode_string(begin, stop, out, scratch, false);
-    p_ = stop + 1;
-    out = std::string_view(begin, static_cast<std::size_t>(stop - begin));
-    return true;
+    return read_string(out, scratch, false);
   }
   // The same, except that a decoded string is appended to `kept` instead of replacing it, so
   // that views of the strings decoded before stay valid. `kept` must have the capacity of the
   // whole text (decoded strings are never longer than their escaped form, so they all fit): a
   // string that would make it reallocate fails instead.
   bool string_kept(std::string_view& out, std::string& kept) {
-    if (failed_) return false;
-    skip_space();
-    if (p_ == end_ || *p_ != '"') return fail();
-    const char* begin = ++p_;
-    const char* stop = json_text::find_special(p_, end_, true);
-    if (stop == end_ || *stop != '"') return decode_string(begin, stop, out, kept, true);
-    p_ = stop + 1;
-    out = std::string_view(begin, static_cast<std::size_t>(stop - begin));
-    return true;
+    return read_string(out, kept, true);
   }
   bool null() { return literal("null"); }
   // Consumes a null and returns true when the next value is null; otherwise consumes nothing
@@ -218,6 +202,17 @@ class JsonScanner {
   // Continues a string from `stop` (a byte find_special stopped at) to its closing quote, which
   // `stop` is left on; checks escapes and UTF-8 and sets `escaped` when there is an escape.
   bool finish_string(const char*& stop, bool& escaped);
+  bool read_string(std::string_view& out, std::string& buffer, bool append) {
+    if (failed_) return false;
+    skip_space();
+    if (p_ == end_ || *p_ != '"') return fail();
+    const char* begin = ++p_;
+    const char* stop = json_text::find_special(p_, end_, true);
+    if (stop == end_ || *stop != '"') return decode_string(begin, stop, out, buffer, append);
+    p_ = stop + 1;
+    out = std::string_view(begin, static_cast<std::size_t>(stop - begin));
+    return true;
+  }
   // The rest of a string value whose plain run ended at `stop`: checks and decodes it in one
   // pass into `buffer` (replacing its contents, or after them when `append`), and sets `out` (a
   // view of the text when there was no escape after all).
