@@ -1,5 +1,6 @@
 #include "core/encoding.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstring>
@@ -248,60 +249,118 @@ std::size_t first_json_special(std::string_view text) {
   return text.size() < 16 ? short_json_special(text) : find_json_special(text, 0);
 }
 
-// Writes `text` escaped at `p`, given that text[first] is the first byte that needs an escape;
-// returns the end. Runs that need no escape are copied whole.
-char* write_escaped_from(char* p, std::string_view text, std::size_t first) {
+// The second byte of the two-byte escape of each ASCII byte that has one; 0 for the bytes
+// that need no escape and for the control bytes written as \u00XX.
+constexpr std::array<char, 128> kShortEscapes = [] {
+  std::array<char, 128> t{};
+  t['"'] = '"';
+  t['\\'] = '\\';
+  t['\n'] = 'n';
+  t['\r'] = 'r';
+  t['\t'] = 't';
+  t['\b'] = 'b';
+  t['\f'] = 'f';
+  return t;
+}();
+
+// Writes the escape of the special byte `c` at `p`; returns its end.
+char* write_escape(char* p, unsigned char c) {
   static constexpr char kHex[] = "0123456789abcdef";
+  if (const char e = kShortEscapes[c]; e != 0) {
+    p[0] = '\\';
+    p[1] = e;
+    return p + 2;
+  }
+  std::memcpy(p, "\\u00", 4);
+  p[4] = kHex[c >> 4];
+  p[5] = kHex[c & 15];
+  return p + 6;
+}
+
+// Writes the 16-byte block at `block` escaped at `p` and returns the end. `special` marks its
+// special bytes, and `tail` is how many of its bytes are the text's (16 for a whole block). The
+// plain runs are copied sixteen bytes at a time from `copy`, which holds the block and at least
+// 15 readable bytes after it; `p` needs kBlockBytes of room beyond what is kept.
+inline char* write_escaped_block(char* p, const char* block, const char* copy,
+                                 json_text::SpecialBytes special, std::size_t tail) {
+  constexpr std::size_t kBlock = json_text::kBlockBytes;
+  std::size_t at = 0;  // the first byte of the block not written yet
+  const unsigned quoted = special.quotes | special.backslashes;
+  if (special.others == 0) {
+    // Only quotes and backslashes (JSON-in-JSON): each is written as a backslash and then
+    // itself, as the first byte of the run after it.
+    for (unsigned mask = quoted; mask != 0; mask &= mask - 1) {
+      const auto b = static_cast<std::size_t>(__builtin_ctz(mask));
+      std::memcpy(p, copy + at, kBlock);
+      p += b - at;
+      *p++ = '\\';
+      at = b;
+    }
+  } else {
+    for (unsigned mask = quoted | special.others; mask != 0; mask &= mask - 1) {
+      const auto b = static_cast<std::size_t>(__builtin_ctz(mask));
+      std::memcpy(p, copy + at, kBlock);
+      p += b - at;
+      p = write_escape(p, static_cast<unsigned char>(block[b]));
+      at = b + 1;
+    }
+  }
+  std::memcpy(p, copy + at, kBlock);
+  return p + (tail - at);
+}
+
+// Writes `text` escaped at `p`, given that text[first] is the first byte that needs an escape;
+// returns the end. Each block of sixteen bytes is tested once: its plain runs are copied whole
+// and only its special bytes are looked at one by one. `p` needs kBlockBytes of room beyond
+// the escaped text.
+char* write_escaped_from(char* p, std::string_view text, std::size_t first) {
+  constexpr std::size_t kBlock = json_text::kBlockBytes;
   if (first != 0) std::memcpy(p, text.data(), first);  // text.data() may be null when empty
   p += first;
   const char* in = text.data() + first;
   const char* const end = text.data() + text.size();
-  while (in < end) {
-    char c = *in++;
-    *p++ = '\\';
-    switch (c) {
-      case '"':
-      case '\\':
-        *p++ = c;
-        break;
-      case '\n':
-        *p++ = 'n';
-        break;
-      case '\r':
-        *p++ = 'r';
-        break;
-      case '\t':
-        *p++ = 't';
-        break;
-      case '\b':
-        *p++ = 'b';
-        break;
-      case '\f':
-        *p++ = 'f';
-        break;
-      default: {
-        auto u = static_cast<unsigned char>(c);
-        *p++ = 'u';
-        *p++ = '0';
-        *p++ = '0';
-        *p++ = kHex[u >> 4];
-        *p++ = kHex[u & 15];
-      }
-    }
-    // The plain run after the escape (the buffer, sized for six output bytes per input byte,
-    // has the room copy_plain needs).
-    json_text::copy_plain(in, end, p, false);
+  // Blocks with another block after them: their runs are copied from the text itself.
+  for (; static_cast<std::size_t>(end - in) >= 2 * kBlock; in += kBlock) {
+    p = write_escaped_block(p, in, in, json_text::special_bytes(in, false), kBlock);
+  }
+  // The last one or two blocks, from a copy padded with plain bytes (masked out of a part
+  // block), so that no copy reads past the text.
+  while (in != end) {
+    const std::size_t tail = std::min(kBlock, static_cast<std::size_t>(end - in));
+    char padded[2 * kBlock];
+    std::memset(padded, ' ', sizeof padded);
+    std::memcpy(padded, in, tail);
+    p = write_escaped_block(p, padded, padded, json_text::special_bytes(padded, false), tail);
+    in += tail;
   }
   return p;
 }
 
+// How many bytes escaping [p, end) adds: one for a two-byte escape, five for \u00XX.
+std::size_t escape_growth(const char* p, const char* end) {
+  auto growth = [](char c) { return kShortEscapes[static_cast<unsigned char>(c)] != 0 ? 1 : 5; };
+  std::size_t n = 0;
+  for (; static_cast<std::size_t>(end - p) >= json_text::kBlockBytes; p += json_text::kBlockBytes) {
+    const json_text::SpecialBytes special = json_text::special_bytes(p, false);
+    for (unsigned mask = special.quotes | special.backslashes; mask != 0; mask &= mask - 1) ++n;
+    for (unsigned mask = special.others; mask != 0; mask &= mask - 1) {
+      n += growth(p[__builtin_ctz(mask)]);
+    }
+  }
+  for (; p != end; ++p) n += json_text::is_special(*p, false) ? growth(*p) : 0;
+  return n;
+}
+
 // Appends `text` escaped, given that text[first] is the first byte that needs an escape: sized
-// for the worst case and trimmed, so one allocation at most.
+// exactly (plus the writer's slack, trimmed), so that a caller that reserved for the escaped
+// text never reallocates.
 void append_escaped_from(std::string& out, std::string_view text, std::size_t first) {
   const std::size_t start = out.size();
-  out.resize(start + kJsonEscapedBytesMax * text.size());
-  char* end = write_escaped_from(out.data() + start, text, first);
-  out.resize(static_cast<std::size_t>(end - out.data()));
+  const std::size_t escaped =
+      text.size() + escape_growth(text.data() + first, text.data() + text.size());
+  out.resize(start + escaped + kJsonEscapeSlackBytes);
+  write_escaped_from(out.data() + start, text, first);
+  out.resize(start + escaped);
 }
 
 }  // namespace

@@ -49,7 +49,7 @@ class JsonBody {
   JsonBody& operator=(const JsonBody&) = delete;
   JsonBody& operator=(JsonBody&&) = delete;
   JsonBody& text(JsonKey key, std::string_view value) {
-    open_field(key, 2 + kJsonEscapedBytesMax * value.size());
+    open_field(key, 2 + json_escaped_room(value.size()));
     *p_++ = '"';
     p_ = write_json_escaped(p_, value);
     *p_++ = '"';
@@ -57,7 +57,7 @@ class JsonBody {
   }
   // One string value made of two texts with a space between ("John" "Smith" -> "John Smith").
   JsonBody& words(JsonKey key, std::string_view first, std::string_view second) {
-    open_field(key, 3 + kJsonEscapedBytesMax * (first.size() + second.size()));
+    open_field(key, 3 + json_escaped_room(first.size() + second.size()));
     *p_++ = '"';
     p_ = write_json_escaped(p_, first);
     *p_++ = ' ';
@@ -78,7 +78,7 @@ class JsonBody {
     for (std::size_t i = 0; i < errors.size(); ++i) {
       const FieldError& e = errors[i];
       room(1 + kOpen.size() + kBetween.size() + kClose.size() +
-           kJsonEscapedBytesMax * (e.field.size() + e.error.size()));
+           json_escaped_room(e.field.size() + e.error.size()));
       if (i != 0) *p_++ = ',';
       put(kOpen);
       p_ = write_json_escaped(p_, e.field);

@@ -44,6 +44,40 @@ inline unsigned special_mask(const char* p, bool non_ascii) {
 #endif
 }
 
+// The special bytes of the block at p by kind, one bit per byte as in special_mask(): quotes,
+// backslashes, and the others (control bytes and, with `non_ascii`, bytes >= 0x80). Escaped
+// quotes and backslashes are most of what JSON-in-JSON holds, and they can be handled a block
+// at a time when nothing else is there.
+struct SpecialBytes {
+  unsigned quotes;
+  unsigned backslashes;
+  unsigned others;
+};
+inline SpecialBytes special_bytes(const char* p, bool non_ascii) {
+#if defined(__SSE2__)
+  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  const __m128i control_max = _mm_set1_epi8(0x1F);
+  SpecialBytes s;
+  s.quotes = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('"'))));
+  s.backslashes = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
+  s.others = static_cast<unsigned>(
+      _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_max_epu8(v, control_max), control_max)));
+  if (non_ascii) s.others |= static_cast<unsigned>(_mm_movemask_epi8(v));
+  return s;
+#else
+  SpecialBytes s{0, 0, 0};
+  for (std::size_t i = 0; i < kBlockBytes; ++i) {
+    if (p[i] == '"')
+      s.quotes |= 1u << i;
+    else if (p[i] == '\\')
+      s.backslashes |= 1u << i;
+    else if (is_special(p[i], non_ascii))
+      s.others |= 1u << i;
+  }
+  return s;
+#endif
+}
+
 // Whether the n bytes at a and b are the same: memcmp's equality, inline and a word at a time,
 // for the short names and literals of JSON readers (a call to memcmp costs more than the
 // comparison itself at these sizes). Words may overlap; nothing outside the n bytes is read.

@@ -1,5 +1,6 @@
 #include "core/events/json_scan.h"
 
+#include <array>
 #include <cstring>
 
 #include "core/encoding.h"
@@ -64,7 +65,47 @@ char* append_utf8(char* p, long cp) {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
+// What each single-character escape (the byte after the backslash) stands for; 0 for the
+// bytes that start no such escape.
+constexpr std::array<char, 128> kUnescapes = [] {
+  std::array<char, 128> t{};
+  t['"'] = '"';
+  t['\\'] = '\\';
+  t['/'] = '/';
+  t['b'] = '\b';
+  t['f'] = '\f';
+  t['n'] = '\n';
+  t['r'] = '\r';
+  t['t'] = '\t';
+  return t;
+}();
+
 }  // namespace
+
+void JsonScanner::skip_space_run() {
+  while (p_ != end_ && is_space(*p_)) ++p_;
+}
+
+bool JsonScanner::next_key_is_spaced(std::string_view name) {
+  skip_space();
+  const char* p = p_;
+  if (!first_) {
+    if (p == end_ || *p != ',') return false;
+    ++p;
+    while (p != end_ && is_space(*p)) ++p;
+  }
+  const std::size_t n = name.size();
+  if (static_cast<std::size_t>(end_ - p) < n + 3 || p[0] != '"' || p[n + 1] != '"' ||
+      !json_text::same_bytes(p + 1, name.data(), n)) {
+    return false;
+  }
+  p += n + 2;
+  while (p != end_ && is_space(*p)) ++p;
+  if (p == end_ || *p != ':') return false;
+  p_ = p + 1;
+  first_ = false;
+  return true;
+}
 
 bool JsonScanner::finish_string(const char*& stop, bool& escaped) {
   const std::string_view text(p_, static_cast<std::size_t>(end_ - p_));
@@ -101,12 +142,38 @@ bool JsonScanner::finish_string(const char*& stop, bool& escaped) {
   }
 }
 
+const char* JsonScanner::decode_special(const char* i, char*& o, bool& escaped) const {
+  const auto c = static_cast<unsigned char>(*i);
+  if (c >= 0x80) {
+    const std::size_t len =
+        utf8_sequence_length(std::string_view(i, static_cast<std::size_t>(end_ - i)), 0);
+    if (len == 0) return nullptr;
+    std::memcpy(o, i, len);
+    o += len;
+    return i + len;
+  }
+  if (c != '\\' || end_ - i < 2) return nullptr;  // a control byte, or a string cut short
+  escaped = true;
+  const auto e = static_cast<unsigned char>(i[1]);
+  if (e < kUnescapes.size() && kUnescapes[e] != 0) {
+    *o++ = kUnescapes[e];
+    return i + 2;
+  }
+  if (e != 'u') return nullptr;
+  std::size_t next = 0;
+  const long cp = unicode_escape(std::string_view(i, static_cast<std::size_t>(end_ - i)), 1, next);
+  if (cp < 0) return nullptr;
+  o = append_utf8(o, cp);
+  return i + next;
+}
+
 bool JsonScanner::decode_string(const char* begin, const char* stop, std::string_view& out,
                                 std::string& buffer, bool append) {
+  constexpr std::size_t kBlock = json_text::kBlockBytes;
   // Decoded text is never longer than its escaped form, so room as long as the rest of the text
-  // holds it and the 16-byte stores below.
+  // holds it, plus the slack of the 16-byte stores below.
   const std::size_t at = append ? buffer.size() : 0;
-  const auto room = static_cast<std::size_t>(end_ - begin);
+  const auto room = static_cast<std::size_t>(end_ - begin) + kDecodeSlackBytes;
   if (append && buffer.capacity() - at < room) return fail();  // views of `buffer` would move
   buffer.resize(at + room);
   char* const first = buffer.data() + at;
@@ -114,60 +181,85 @@ bool JsonScanner::decode_string(const char* begin, const char* stop, std::string
   std::memcpy(first, begin, static_cast<std::size_t>(stop - begin));
   const char* i = stop;
   bool escaped = false;
+  // While a whole block is left, each is tested once: its plain runs are copied sixteen bytes
+  // at a time and only its special bytes are looked at one by one. The runs are copied from the
+  // text while another block follows, else from a padded copy, so no copy reads past the text.
+  while (static_cast<std::size_t>(end_ - i) >= kBlock) {
+    const char* const block = i;
+    char padded[2 * kBlock];
+    const char* copy = block;
+    if (static_cast<std::size_t>(end_ - block) < 2 * kBlock) {
+      std::memset(padded + kBlock, ' ', kBlock);
+      std::memcpy(padded, block, kBlock);
+      copy = padded;
+    }
+    const json_text::SpecialBytes special = json_text::special_bytes(block, true);
+    std::size_t done = 0;  // the bytes of the block decoded so far
+    // A backslash in the last byte escapes the byte after the block.
+    const bool straddles = (special.backslashes & 0x8000u) != 0;
+    if (special.others == 0 && ((special.backslashes << 1) & 0xFFFFu) == special.quotes &&
+        (!straddles || (block + kBlock < end_ && block[kBlock] == '"'))) {
+      // Every special byte is an escaped quote (JSON-in-JSON): each backslash is dropped and
+      // its quote copied as the first byte of the run after it.
+      for (unsigned mask = special.backslashes; mask != 0; mask &= mask - 1) {
+        const auto b = static_cast<std::size_t>(__builtin_ctz(mask));
+        std::memcpy(o, copy + done, kBlock);
+        o += b - done;
+        done = b + 1;
+        escaped = true;
+      }
+      if (straddles) {
+        *o++ = '"';
+        i = block + kBlock + 1;
+      } else {
+        std::memcpy(o, copy + done, kBlock);
+        o += kBlock - done;
+        i = block + kBlock;
+      }
+      continue;
+    }
+    unsigned mask = special.quotes | special.backslashes | special.others;
+    while (mask != 0) {
+      const auto b = static_cast<std::size_t>(__builtin_ctz(mask));
+      std::memcpy(o, copy + done, kBlock);
+      o += b - done;
+      const char* here = block + b;
+      const char* next;
+      const auto after = static_cast<unsigned char>(here + 1 < end_ ? here[1] : 0);
+      if (*here == '\\' && after < kUnescapes.size() && kUnescapes[after] != 0) {
+        *o++ = kUnescapes[after];  // the usual escape, inline
+        escaped = true;
+        next = here + 2;
+      } else if (*here == '"') {
+        i = here;
+        goto closed;
+      } else {
+        next = decode_special(here, o, escaped);
+        if (next == nullptr) return fail();
+      }
+      done = static_cast<std::size_t>(next - block);
+      if (done >= kBlock) break;
+      mask &= ~0u << done;  // the bytes the escape or sequence took are not looked at again
+    }
+    if (done < kBlock) {
+      std::memcpy(o, copy + done, kBlock);
+      o += kBlock - done;
+      done = kBlock;
+    }
+    i = block + done;
+  }
+  // The last bytes one at a time.
   for (;;) {
     if (i == end_) return fail();
-    auto c = static_cast<unsigned char>(*i);
-    if (c == '"') break;
-    if (c < 0x20) return fail();
-    if (c >= 0x80) {
-      std::size_t len =
-          utf8_sequence_length(std::string_view(i, static_cast<std::size_t>(end_ - i)), 0);
-      if (len == 0) return fail();
-      std::memcpy(o, i, len);
-      o += len;
-      i += len;
-    } else {  // a backslash
-      escaped = true;
-      if (end_ - i < 2) return fail();
-      switch (i[1]) {
-        case '"':
-        case '\\':
-        case '/':
-          *o++ = i[1];
-          break;
-        case 'b':
-          *o++ = '\b';
-          break;
-        case 'f':
-          *o++ = '\f';
-          break;
-        case 'n':
-          *o++ = '\n';
-          break;
-        case 'r':
-          *o++ = '\r';
-          break;
-        case 't':
-          *o++ = '\t';
-          break;
-        case 'u': {
-          const std::string_view rest(i, static_cast<std::size_t>(end_ - i));
-          std::size_t next = 0;
-          long cp = unicode_escape(rest, 1, next);
-          if (cp < 0) return fail();
-          o = append_utf8(o, cp);
-          i += next - 2;  // one or two \uXXXX; the common step below adds the last two bytes
-          break;
-        }
-        default:
-          return fail();
-      }
-      i += 2;
+    if (*i == '"') break;
+    if (!json_text::is_special(*i, true)) {
+      *o++ = *i++;
+      continue;
     }
-    // The next plain run (the buffer is as long as the rest of the text, which leaves
-    // copy_plain the room it needs).
-    json_text::copy_plain(i, end_, o, true);
+    i = decode_special(i, o, escaped);
+    if (i == nullptr) return fail();
   }
+closed:
   p_ = i + 1;
   if (!escaped) {
     buffer.resize(at);

@@ -30,6 +30,9 @@ class JsonScanner {
 
   // Nesting deeper than this fails (Boost.JSON's default limit is 32).
   static constexpr int kDepthMax = 24;
+  // What a decoded string's buffer needs beyond the text: its 16-byte stores may write past the
+  // decoded bytes.
+  static constexpr std::size_t kDecodeSlackBytes = json_text::kBlockBytes;
 
   explicit JsonScanner(std::string_view text) : p_(text.data()), end_(text.data() + text.size()) {}
 
@@ -83,24 +86,17 @@ class JsonScanner {
   // order try the expected name first, which costs one comparison with the text.
   bool next_key_is(std::string_view name) {
     if (failed_) return false;
-    skip_space();
-    const char* p = p_;
-    if (!first_) {
-      if (p == end_ || *p != ',') return false;
-      ++p;
-      while (p != end_ && is_space(*p)) ++p;
-    }
+    // Events are mostly written without white space: `,"name":` (no comma first) is compared
+    // at once, and only a text with white space around it takes the longer way.
     const std::size_t n = name.size();
-    if (static_cast<std::size_t>(end_ - p) < n + 3 || p[0] != '"' || p[n + 1] != '"' ||
-        !json_text::same_bytes(p + 1, name.data(), n)) {
-      return false;
+    const char* p = first_ ? p_ : p_ + 1;
+    if (static_cast<std::size_t>(end_ - p) >= n + 3 && (first_ || *p_ == ',') && p[0] == '"' &&
+        p[n + 1] == '"' && p[n + 2] == ':' && json_text::same_bytes(p + 1, name.data(), n)) {
+      p_ = p + n + 3;
+      first_ = false;
+      return true;
     }
-    p += n + 2;
-    while (p != end_ && is_space(*p)) ++p;
-    if (p == end_ || *p != ':') return false;
-    p_ = p + 1;
-    first_ = false;
-    return true;
+    return next_key_is_spaced(name);
   }
   // Arrays: begin_array() consumes '['; next_element() returns true when a value follows, or
   // consumes the closing ']' and returns false.
@@ -114,8 +110,8 @@ class JsonScanner {
   }
   // The same, except that a decoded string is appended to `kept` instead of replacing it, so
   // that views of the strings decoded before stay valid. `kept` must have the capacity of the
-  // whole text (decoded strings are never longer than their escaped form, so they all fit): a
-  // string that would make it reallocate fails instead.
+  // whole text plus kDecodeSlackBytes (decoded strings are never longer than their escaped
+  // form, so they all fit): a string that would make it reallocate fails instead.
   bool string_kept(std::string_view& out, std::string& kept) {
     return read_string(out, kept, true);
   }
@@ -157,9 +153,13 @@ class JsonScanner {
     return static_cast<unsigned char>(c) <= ' ' &&
            (c == ' ' || c == '\n' || c == '\r' || c == '\t');
   }
+  // Inline for the usual case of no white space at all; the loop is out of line.
   void skip_space() {
-    while (p_ != end_ && is_space(*p_)) ++p_;
+    if (p_ != end_ && static_cast<unsigned char>(*p_) <= ' ') skip_space_run();
   }
+  void skip_space_run();
+  // next_key_is() where white space may come before or after the comma or the name.
+  bool next_key_is_spaced(std::string_view name);
   bool open(char bracket) {
     if (failed_) return false;
     skip_space();
@@ -213,6 +213,10 @@ class JsonScanner {
     out = std::string_view(begin, static_cast<std::size_t>(stop - begin));
     return true;
   }
+  // Decodes the special byte at `i` that is not a closing quote (an escape, or a UTF-8
+  // sequence, which it checks) at `o`, and returns the byte after it; nullptr when it is
+  // malformed (a control byte among them). Sets `escaped` for an escape.
+  const char* decode_special(const char* i, char*& o, bool& escaped) const;
   // The rest of a string value whose plain run ended at `stop`: checks and decodes it in one
   // pass into `buffer` (replacing its contents, or after them when `append`), and sets `out` (a
   // view of the text when there was no escape after all).
