@@ -346,11 +346,12 @@ ProxyResponse Handler::trigger(const Event& event, const std::string& request_id
         request_id);
   }
   bool created = false;
-  Registration reg;
-  if (Status s = register_player(request, request_id, reg, created); !s.is_ok()) {
+  Result<std::optional<Registration>> found = std::optional<Registration>();
+  if (Status s = register_player(request, request_id, found, created); !s.is_ok()) {
     log_.error(request_id, "registration failed", {{"error", s.to_string()}});
     return internal_error_response(request_id);
   }
+  const Registration& reg = **found;
   const RegistrationRequest& r = reg.request;
   return json_response(200,
                        std::move(JsonBody()
@@ -365,19 +366,19 @@ ProxyResponse Handler::trigger(const Event& event, const std::string& request_id
 }
 
 Status Handler::register_player(const RegistrationRequest& request, const std::string& request_id,
-                                Registration& reg, bool& created) {
-  std::string key = registration_natural_key(request);
-  auto existing = ports_.registrations.find_by_natural_key(key);
-  if (!existing.is_ok()) return existing.status();
-  if (existing->has_value()) {
-    reg = std::move(**existing);
-  } else {
+                                Result<std::optional<Registration>>& found, bool& created) {
+  registration_natural_key(request, natural_key_);
+  found = ports_.registrations.find_by_natural_key(natural_key_);
+  if (!found.is_ok()) return found.status();
+  if (!found->has_value()) {
+    Registration& reg = found->emplace();
     reg.registration_id = ports_.ids.next_uuid();
     reg.request = request;
     reg.created_at_us = reg.updated_at_us = ports_.clock.now();
     if (Status s = ports_.registrations.insert(reg); !s.is_ok()) return s;
     created = true;
   }
+  Registration& reg = **found;
   // A retry of a request whose invitation failed sends it now; one that succeeded sends nothing.
   if (!reg.invitation_sent) {
     Invitation inv{reg.registration_id, "whatsapp:" + reg.request.parent_tel,

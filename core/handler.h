@@ -59,9 +59,10 @@ class Handler {
   ProxyResponse trigger(const Event& event, const std::string& request_id);
   template <typename Event>
   ProxyResponse webhook(const Event& event, const std::string& request_id);
-  // Finds or stores the registration into `reg` and sends its invitation if it has none yet.
+  // Finds or stores the registration and sends its invitation if it has none yet. The
+  // registration is left in `found` (the store's answer, used in place rather than copied).
   Status register_player(const RegistrationRequest& request, const std::string& request_id,
-                         Registration& reg, bool& created);
+                         Result<std::optional<Registration>>& found, bool& created);
   // Applies one inbound message once (idempotent on MessageSid).
   Status process_message(const InboundMessage& message, const std::string& request_id);
 
@@ -76,6 +77,8 @@ class Handler {
   // The strings with escapes of the event invoke() reads as views, kept across calls for the
   // capacity (released after an event larger than kParseBufferBytes).
   std::string decoded_;
+  // The natural key of the registration being looked up, kept for its capacity.
+  std::string natural_key_;
   // The parser's own working stack, kept across calls so it is not allocated per event.
   static constexpr std::size_t kParserStackBytes = 4096;
   std::unique_ptr<unsigned char[]> parser_stack_ =

@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 
 #include "core/encoding.h"
 #include "core/events/json_scan.h"
@@ -15,6 +16,30 @@ namespace {
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 using Type = PayloadValue::Type;
+
+// True when every byte of `s` is printable ASCII (0x20 to 0x7E), eight bytes at a time.
+bool printable_ascii(std::string_view s) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+  // A byte below 0x20, at or above 0x80, or equal to 0x7F sets its high bit in this.
+  auto odd = [](std::uint64_t w) {
+    const std::uint64_t del = w ^ (kOnes * 0x7F);
+    return ((w - kOnes * 0x20) & ~w) | w | ((del - kOnes) & ~del);
+  };
+  std::uint64_t bad = 0;
+  std::size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    bad |= odd(w);
+  }
+  if (i != s.size()) {
+    std::uint64_t w = kOnes * 'a';  // the missing bytes are printable
+    std::memcpy(&w, s.data() + i, s.size() - i);
+    bad |= odd(w);
+  }
+  return (bad & kHigh) == 0;
+}
 
 // The index of `field` in kRegistrationFields, or kRegistrationFieldCount.
 constexpr std::size_t field_index(std::string_view field) {
@@ -45,13 +70,17 @@ class Validator {
     if (v.type != Type::kString) return add(field.name(), "must be a string");
     std::string_view s = trim(v.text);
     // Control characters and the length in code points (the bytes that do not continue a UTF-8
-    // sequence; the readers have checked the UTF-8), in one pass.
+    // sequence; the readers have checked the UTF-8): at once for printable ASCII, the usual
+    // text, else in one pass.
     bool control = false;
-    std::size_t chars = 0;
-    for (char c : s) {
-      auto u = static_cast<unsigned char>(c);
-      control |= u < 0x20 || u == 0x7F;
-      chars += (u & 0xC0) != 0x80;
+    std::size_t chars = s.size();
+    if (!printable_ascii(s)) {
+      chars = 0;
+      for (char c : s) {
+        auto u = static_cast<unsigned char>(c);
+        control |= u < 0x20 || u == 0x7F;
+        chars += (u & 0xC0) != 0x80;
+      }
     }
     if (s.empty()) return add(field.name(), "must not be empty");
     if (control) return add(field.name(), "must not contain control characters");
@@ -259,15 +288,25 @@ bool scan_payload_value(JsonScanner& s, PayloadValue& value, std::string& decode
 
 bool read_registration_payload_fast(std::string_view body, RegistrationPayload& out) {
   JsonScanner s(body);
-  std::string ignored;
   if (!s.begin_object()) return false;
   std::string_view key;
-  while (s.next_key(key)) {
-    std::size_t i = field_index(key);
+  // Clients send the fields in the order of the form, which is kRegistrationFields' order: the
+  // name after the last one read is tried first, against the text itself.
+  std::size_t guess = 0;
+  for (;;) {
+    std::size_t i;
+    if (guess < kRegistrationFieldCount && s.next_key_is(kRegistrationFields[guess])) {
+      i = guess;
+    } else if (s.next_key(key)) {
+      i = field_index(key);
+    } else {
+      break;
+    }
     if (i == kRegistrationFieldCount) {
       if (!s.skip()) return false;
       continue;
     }
+    guess = i + 1;
     if (out.values[i].type != Type::kAbsent) return false;  // a repeated member
     if (!scan_payload_value(s, out.values[i], out.decoded[i])) return false;
   }
@@ -300,6 +339,12 @@ std::vector<FieldError> validate_registration(const RegistrationPayload& payload
 }
 
 std::string registration_natural_key(const RegistrationRequest& r) {
+  std::string key;
+  registration_natural_key(r, key);
+  return key;
+}
+
+void registration_natural_key(const RegistrationRequest& r, std::string& key) {
   // '\x1f' (unit separator) cannot occur in a validated field, so the parts cannot run together.
   // Names and team compare without case; the other parts as they are.
   struct Part {
@@ -314,7 +359,7 @@ std::string registration_natural_key(const RegistrationRequest& r) {
                         {r.parent_tel, false}};
   std::size_t size = std::size(parts) - 1;
   for (const Part& part : parts) size += part.text.size();
-  std::string key(size, '\x1f');  // written over below but for the separators
+  key.assign(size, '\x1f');  // written over below but for the separators
   char* p = key.data();
   for (const Part& part : parts) {
     if (part.fold_case) {
@@ -324,7 +369,6 @@ std::string registration_natural_key(const RegistrationRequest& r) {
     }
     ++p;
   }
-  return key;
 }
 
 }  // namespace twin::core

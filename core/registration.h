@@ -103,5 +103,7 @@ std::vector<FieldError> validate_registration(const boost::json::object& payload
 // The key that makes a /trigger retry find the registration it already created: the same player
 // (names compared case-insensitively), team, age group, season and parent phone.
 std::string registration_natural_key(const RegistrationRequest& request);
+// The same into `key` (replacing its contents), for a caller that reuses its capacity.
+void registration_natural_key(const RegistrationRequest& request, std::string& key);
 
 }  // namespace twin::core

@@ -43,6 +43,30 @@ TEST(RegistrationValidation, TextFields) {
             "must be at most 100 characters");
 }
 
+TEST(RegistrationValidation, EveryControlByteAtEveryPlaceIsFound) {
+  // Printable ASCII is checked eight bytes at a time: a control byte or DEL must be found in
+  // any lane of a word and in the short tail, and the bytes around 0x20 and 0x7F are exact.
+  for (std::size_t length : {1u, 5u, 8u, 13u, 16u, 23u}) {
+    for (std::size_t at = 0; at < length; ++at) {
+      for (int c : {0x01, 0x09, 0x0A, 0x1F, 0x7F}) {
+        std::string text(length, 'x');
+        text[at] = static_cast<char>(c);
+        if (at == 0 || at == length - 1) text = "y" + text + "y";  // not trimmed away
+        EXPECT_EQ(error_of("player_first_name", json::string(text)),
+                  "must not contain control characters")
+            << length << " " << at << " " << c;
+      }
+      for (int c : {0x20, 0x21, 0x7E}) {
+        std::string text(length, 'x');
+        text[at] = static_cast<char>(c);
+        if (at == 0 || at == length - 1) text = "y" + text + "y";
+        EXPECT_EQ(error_of("player_first_name", json::string(text)), "ok")
+            << length << " " << at << " " << c;
+      }
+    }
+  }
+}
+
 TEST(RegistrationValidation, AgeGroup) {
   for (const char* ok : {"u7s", "u11s", "u18s", "U12s"}) EXPECT_EQ(error_of("age_group", ok), "ok");
   for (const char* bad :
