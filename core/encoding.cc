@@ -377,7 +377,15 @@ void append_json_string(std::string& out, std::string_view text) {
 }
 
 char* write_json_escaped(char* out, std::string_view text) {
-  return write_escaped_from(out, text, first_json_special(text));
+  const std::size_t first = first_json_special(text);
+  if (first == text.size()) return json_text::copy_bytes(out, text.data(), text.size());
+  return write_escaped_from(out, text, first);
+}
+
+std::size_t json_escaped_size(std::string_view text) {
+  const std::size_t first = first_json_special(text);
+  if (first == text.size()) return text.size();
+  return text.size() + escape_growth(text.data() + first, text.data() + text.size());
 }
 
 void append_json_escaped(std::string& out, std::string_view text) {

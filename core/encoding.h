@@ -53,16 +53,19 @@ constexpr bool is_plain_json_text(std::string_view text) {
   }
   return true;
 }
-// The same into a buffer: writes `text` escaped at `out`, which must have room for
-// json_escaped_room(text.size()) bytes, and returns the end of what it wrote. The room is the
-// worst case (a control byte becomes \u00XX) plus the slack of the writer's 16-byte stores,
-// which may write past the end of the escaped text but never past that room.
+// The same into a buffer: writes `text` escaped at `out` and returns the end of what it wrote.
+// `out` must have room for the escaped text plus kJsonEscapeSlackBytes, the slack of the
+// writer's 16-byte stores, which may write past the end of the escaped text but never past
+// that room. json_escaped_room(text.size()) is that room for any text (a control byte becomes
+// \u00XX); json_escaped_size(text) + kJsonEscapeSlackBytes is it exactly.
 inline constexpr std::size_t kJsonEscapedBytesMax = 6;
 inline constexpr std::size_t kJsonEscapeSlackBytes = 16;
 constexpr std::size_t json_escaped_room(std::size_t bytes) {
   return kJsonEscapedBytesMax * bytes + kJsonEscapeSlackBytes;
 }
 char* write_json_escaped(char* out, std::string_view text);
+// How many bytes `text` takes escaped (without the quotes).
+std::size_t json_escaped_size(std::string_view text);
 
 // True when `text` is well-formed UTF-8 (no overlongs, no surrogates, nothing past U+10FFFF).
 bool is_valid_utf8(std::string_view text);

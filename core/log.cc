@@ -65,7 +65,8 @@ void append_redacted(std::string& line, const json::value& value) {
   line += '}';
 }
 
-void append_integer(std::string& line, std::uint64_t magnitude, bool negative) {
+// Writes the integer at `out` (at most 21 bytes) and returns the end.
+char* write_integer(char* out, std::uint64_t magnitude, bool negative) {
   char digits[24];
   char* end = digits + sizeof digits;
   char* p = end;
@@ -74,10 +75,64 @@ void append_integer(std::string& line, std::uint64_t magnitude, bool negative) {
     magnitude /= 10;
   } while (magnitude != 0);
   if (negative) *--p = '-';
-  line.append(p, static_cast<std::size_t>(end - p));
+  const auto n = static_cast<std::size_t>(end - p);
+  std::memcpy(out, p, n);
+  return out + n;
+}
+
+void append_integer(std::string& line, std::uint64_t magnitude, bool negative) {
+  char digits[24];
+  line.append(digits,
+              static_cast<std::size_t>(write_integer(digits, magnitude, negative) - digits));
 }
 
 }  // namespace
+
+std::size_t LogField::bytes_max() const {
+  // "name": and the value: an escaped text, or at most 20 digits and a sign.
+  const std::size_t value = name_.secret()         ? kRedacted.size() + 2
+                            : kind_ == Kind::kText ? json_escaped_room(text_.size()) + 2
+                                                   : 21;
+  return name_.text().size() + 3 + value;
+}
+
+char* LogField::write_to(char* p) const {
+  auto put = [&p](std::string_view text) {
+    std::memcpy(p, text.data(), text.size());
+    p += text.size();
+  };
+  *p++ = '"';
+  put(name_.text());
+  put("\":");
+  if (name_.secret()) {
+    *p++ = '"';
+    put(kRedacted);
+    *p++ = '"';
+    return p;
+  }
+  switch (kind_) {
+    case Kind::kText:
+      *p++ = '"';
+      p = write_json_escaped(p, text_);
+      *p++ = '"';
+      break;
+    case Kind::kInteger:
+      p = write_integer(p,
+                        integer_ < 0 ? 0 - static_cast<std::uint64_t>(integer_)
+                                     : static_cast<std::uint64_t>(integer_),
+                        integer_ < 0);
+      break;
+    case Kind::kUnsigned:
+      p = write_integer(p, unsigned_, false);
+      break;
+    case Kind::kBoolean:
+      put(integer_ != 0 ? "true" : "false");
+      break;
+    case Kind::kJson:  // written by append_to(); Log::write does not call this for them
+      break;
+  }
+  return p;
+}
 
 void LogField::append_to(std::string& line) const {
   line += '"';
@@ -136,6 +191,11 @@ std::string format_timestamp_us(TimeUs t) {
 }
 
 void append_timestamp_us(std::string& out, TimeUs t) {
+  char buf[kTimestampBytesMax];
+  out.append(buf, static_cast<std::size_t>(write_timestamp_us(buf, t) - buf));
+}
+
+char* write_timestamp_us(char* out, TimeUs t) {
   std::int64_t days = t >= 0 ? t / (86400 * kMicrosPerSecond)
                              : (t - 86400 * kMicrosPerSecond + 1) / (86400 * kMicrosPerSecond);
   std::int64_t rest = t - days * 86400 * kMicrosPerSecond;  // 0 <= rest < one day
@@ -143,32 +203,31 @@ void append_timestamp_us(std::string& out, TimeUs t) {
   unsigned m, d;
   civil_from_days(days, y, m, d);
   std::int64_t secs = rest / kMicrosPerSecond;
+  if (y < 0 || y > 9999) {
+    return fmt::format_to_n(out, kTimestampBytesMax, "{}-{:02}-{:02}T00:00:00.000000Z", y, m, d)
+        .out;
+  }
   // Written by hand: this runs once per log line and fmt's parsing of a format string costs more
   // than the whole conversion.
-  char buf[32];
-  auto put = [&buf](int at, std::int64_t value, int width) {
+  auto put = [out](int at, std::int64_t value, int width) {
     for (int i = width - 1; i >= 0; --i, value /= 10)
-      buf[at + i] = static_cast<char>('0' + value % 10);
+      out[at + i] = static_cast<char>('0' + value % 10);
   };
-  if (y < 0 || y > 9999) {
-    out += fmt::format("{}-{:02}-{:02}T00:00:00.000000Z", y, m, d);
-    return;
-  }
   put(0, y, 4);
-  buf[4] = '-';
+  out[4] = '-';
   put(5, m, 2);
-  buf[7] = '-';
+  out[7] = '-';
   put(8, d, 2);
-  buf[10] = 'T';
+  out[10] = 'T';
   put(11, secs / 3600, 2);
-  buf[13] = ':';
+  out[13] = ':';
   put(14, secs / 60 % 60, 2);
-  buf[16] = ':';
+  out[16] = ':';
   put(17, secs % 60, 2);
-  buf[19] = '.';
+  out[19] = '.';
   put(20, rest % kMicrosPerSecond, 6);
-  buf[26] = 'Z';
-  out.append(buf, 27);
+  out[26] = 'Z';
+  return out + 27;
 }
 
 std::shared_ptr<spdlog::logger> make_json_logger(std::string name, spdlog::sink_ptr sink) {
@@ -191,6 +250,40 @@ void Log::write(spdlog::level::level_enum level, std::string_view request_id,
   // serialise it doubled the cost of every request.
   std::string& line = line_;
   line.clear();
+  bool json_fields = false;
+  std::size_t bytes = kLineFixedBytes + after_level_.size() + json_escaped_room(message.size()) +
+                      json_escaped_room(request_id.size());
+  for (const LogField& field : fields) {
+    json_fields = json_fields || field.is_json();
+    bytes += 1 + field.bytes_max();
+  }
+  if (!json_fields) {
+    // The usual line, written through a pointer into room made for its longest form.
+    line.resize(bytes);
+    char* p = line.data();
+    auto put = [&p](std::string_view text) {
+      std::memcpy(p, text.data(), text.size());
+      p += text.size();
+    };
+    put("{\"timestamp\":\"");
+    p = write_timestamp_us(p, clock_.now());
+    put("\",\"level\":\"");
+    put(level_name(level));
+    put(after_level_);
+    *p++ = '"';
+    p = write_json_escaped(p, message);
+    put("\",\"request_id\":\"");
+    p = write_json_escaped(p, request_id);
+    *p++ = '"';
+    for (const LogField& field : fields) {
+      *p++ = ',';
+      p = field.write_to(p);
+    }
+    *p++ = '}';
+    line.resize(static_cast<std::size_t>(p - line.data()));
+    logger_->log(level, spdlog::string_view_t(line.data(), line.size()));
+    return;
+  }
   line += "{\"timestamp\":\"";
   append_timestamp_us(line, clock_.now());
   line += "\",\"level\":\"";

@@ -68,6 +68,9 @@ boost::json::object redacted_headers(const BasicStringPairs<std::string_view>& h
 // "2026-01-01T00:00:00.000000Z"
 std::string format_timestamp_us(TimeUs t);
 void append_timestamp_us(std::string& out, TimeUs t);
+// The same at `out`, which has room for kTimestampBytesMax bytes; returns the end.
+inline constexpr std::size_t kTimestampBytesMax = 64;
+char* write_timestamp_us(char* out, TimeUs t);
 
 // A spdlog logger that writes each message as it is (pattern "%v") to the given sink.
 std::shared_ptr<spdlog::logger> make_json_logger(std::string name, spdlog::sink_ptr sink);
@@ -111,6 +114,11 @@ class LogField {
   std::string_view name() const { return name_.text(); }
   // Appends `"name":value` (the value redacted when the name, or a nested key, is a secret).
   void append_to(std::string& line) const;
+  // For the fields that are not JSON values: at most how many bytes write_to() writes (with
+  // the escape writer's slack), and the writing itself at `p`, returning the end.
+  bool is_json() const { return kind_ == Kind::kJson; }
+  std::size_t bytes_max() const;
+  char* write_to(char* p) const;
 
  private:
   LogFieldName name_;
@@ -149,6 +157,9 @@ class Log {
   const Clock& clock_;
   // The text between the level and the message, which names the logger: written once here.
   std::string after_level_;
+  // The bytes of a line besides the level name, after_level_, the message, the request id and
+  // the fields: the punctuation, member names and timestamp written around them.
+  static constexpr std::size_t kLineFixedBytes = 64 + kTimestampBytesMax;
   // The line being written, kept so that its capacity is reused.
   mutable std::string line_;
 };

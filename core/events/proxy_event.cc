@@ -1,11 +1,13 @@
 #include "core/events/proxy_event.h"
 
 #include <boost/json.hpp>
+#include <charconv>
 #include <type_traits>
 
 #include "core/encoding.h"
 #include "core/events/json_reader.h"
 #include "core/events/json_scan.h"
+#include "core/json_text.h"
 
 namespace twin::core {
 namespace json = boost::json;
@@ -698,13 +700,12 @@ json::object to_json(const ProxyResponse& r) {
   return o;
 }
 
-std::string serialize(const ProxyResponse& r) {
-  // Written directly, in to_json's member order: this runs once per request.
-  // Reserved for what JSON bodies usually take escaped, plus the escape writer's slack.
-  std::size_t bytes = 96 + r.body.size() * 5 / 4 + kJsonEscapeSlackBytes;
-  for (const auto& [name, value] : r.headers) bytes += name.size() + value.size() + 6;
+namespace {
+
+// The general form, with multiValueHeaders: written by appends.
+std::string serialize_appending(const ProxyResponse& r) {
   std::string out;
-  out.reserve(bytes);
+  out.reserve(96 + r.body.size() * 5 / 4);
   out += "{\"statusCode\":";
   out += std::to_string(r.status_code);
   out += ",\"headers\":{";
@@ -726,6 +727,43 @@ std::string serialize(const ProxyResponse& r) {
   out += ",\"isBase64Encoded\":";
   out += r.is_base64_encoded ? "true" : "false";
   out += '}';
+  return out;
+}
+
+}  // namespace
+
+std::string serialize(const ProxyResponse& r) {
+  // Written directly, in to_json's member order: this runs once per request. The usual response
+  // is written through a pointer into room made for it (the body's escaped size exactly, the
+  // headers' worst case) and trimmed.
+  if (!r.multi_value_headers.empty()) return serialize_appending(r);
+  const std::size_t body_bytes = json_escaped_size(r.body);
+  std::size_t bytes = 96 + body_bytes + kJsonEscapeSlackBytes;
+  for (const auto& [name, value] : r.headers) {
+    bytes += json_escaped_room(name.size()) + json_escaped_room(value.size()) + 6;
+  }
+  std::string out(bytes, '\0');
+  char* p = out.data();
+  auto put = [&p](std::string_view text) {
+    p = json_text::copy_bytes(p, text.data(), text.size());
+  };
+  put("{\"statusCode\":");
+  p = std::to_chars(p, p + 12, r.status_code).ptr;
+  put(",\"headers\":{");
+  bool first = true;
+  for (const auto& [name, value] : r.headers) {
+    if (!first) *p++ = ',';
+    first = false;
+    *p++ = '"';
+    p = write_json_escaped(p, name);
+    put("\":\"");
+    p = write_json_escaped(p, value);
+    *p++ = '"';
+  }
+  put("},\"body\":\"");
+  p = write_json_escaped(p, r.body);
+  put(r.is_base64_encoded ? "\",\"isBase64Encoded\":true}" : "\",\"isBase64Encoded\":false}");
+  out.resize(static_cast<std::size_t>(p - out.data()));
   return out;
 }
 

@@ -164,6 +164,52 @@ TEST(Log, SecretNamesInAnyCaseAndPosition) {
   EXPECT_TRUE(core::is_secret_name(std::string(100, 'x') + "Token"));  // past any fixed buffer
 }
 
+TEST(Log, TimestampsOutsideFourDigitYearsAreWrittenWhole) {
+  // Years before 0 or after 9999 leave the hand-written form for fmt's, date only.
+  EXPECT_EQ(core::format_timestamp_us(-62'167'219'200'000'001), "-1-12-31T00:00:00.000000Z");
+  EXPECT_EQ(core::format_timestamp_us(253'402'300'800'000'000), "10000-01-01T00:00:00.000000Z");
+}
+
+TEST(Log, LinesWithAndWithoutJsonFieldsAreWrittenAlike) {
+  // A line of plain fields is written through a pointer; one with a JSON field by appends. Both
+  // must give the same text for the same plain fields, every kind of them, escapes included.
+  HandlerHarness h;
+  core::Log log(h.logger, h.clock);
+  const std::string text = "a \"quoted\" \\ text\n\x01 with UTF-8 \xC3\xA9";
+  const std::int64_t negative = -9'223'372'036'854'775'807 - 1;
+  log.warn("req-\"1\"", "message \"m\"",
+           {{"text", text},
+            {"negative", negative},
+            {"big", std::uint64_t{18'446'744'073'709'551'615u}},
+            {"flag", true},
+            {"api_key", "secret-value"}});
+  log.warn("req-\"1\"", "message \"m\"",
+           {{"text", text},
+            {"negative", negative},
+            {"big", std::uint64_t{18'446'744'073'709'551'615u}},
+            {"flag", true},
+            {"api_key", "secret-value"},
+            {"json", json::value(json::array{1, "x"})}});
+  const std::string all = h.sink->all();
+  const auto newline = all.find('\n');
+  ASSERT_NE(newline, std::string::npos);
+  std::string plain = all.substr(0, newline);
+  std::string with_json = all.substr(newline + 1);
+  if (!with_json.empty() && with_json.back() == '\n') with_json.pop_back();
+  EXPECT_EQ(with_json, plain.substr(0, plain.size() - 1) + R"(,"json":[1,"x"]})");
+  // And it is the JSON that Boost.JSON reads back to the same values.
+  json::object line = json::parse(plain).as_object();
+  EXPECT_EQ(line["request_id"], "req-\"1\"");
+  EXPECT_EQ(line["message"], "message \"m\"");
+  EXPECT_EQ(line["text"], json::string(text));
+  EXPECT_EQ(line["negative"], negative);
+  EXPECT_EQ(line["big"], std::uint64_t{18'446'744'073'709'551'615u});
+  EXPECT_EQ(line["flag"], true);
+  EXPECT_EQ(line["api_key"], "[REDACTED]");
+  EXPECT_EQ(line["level"], "warn");
+  EXPECT_EQ(plain.find("secret-value"), std::string::npos);
+}
+
 TEST(Log, SecretFieldsAreRedactedWhateverTheCaller) {
   HandlerHarness h;
   core::Log log(h.logger, h.clock);

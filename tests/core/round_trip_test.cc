@@ -190,6 +190,26 @@ TEST(JsonRoundTrip, ProxyResponsesThatSayExactReadBackExactly) {
   EXPECT_LT(exact, kCases);
 }
 
+TEST(JsonRoundTrip, ProxyResponsesAreWrittenAsBoostJsonWritesThem) {
+  // Both writers of serialize() (through a pointer, and by appends when there are
+  // multiValueHeaders) against Boost.JSON, with bodies from empty to several blocks long.
+  TextSource t(14);
+  for (int i = 0; i < kCases; ++i) {
+    ProxyResponse r;
+    r.status_code = static_cast<int>(t.number(-5, 1'000'000));
+    for (auto& [name, value] : t.pairs(i % 2 == 1)) {
+      // A JSON object keeps one member per name: only the first of a repeated name is sent.
+      bool repeated = false;
+      for (const auto& [seen, ignored] : r.headers) repeated = repeated || seen == name;
+      if (!repeated) r.headers.emplace_back(name, value);
+    }
+    if (i % 3 == 0) r.multi_value_headers = t.multi(false);
+    for (std::int64_t k = t.number(0, 8); k > 0; --k) r.body += t.text(i % 2 == 1);
+    r.is_base64_encoded = i % 5 == 0;
+    ASSERT_EQ(serialize(r), json::serialize(to_json(r))) << i;
+  }
+}
+
 TEST(JsonRoundTrip, SqsEventsThatSayExactReadBackExactly) {
   TextSource t(13);
   int exact = 0;
