@@ -10,6 +10,7 @@
 #include "core/crypto.h"
 #include "core/encoding.h"
 #include "core/events/json_reader.h"
+#include "core/json_text.h"
 #include "core/queued_message.h"
 #include "core/twilio.h"
 
@@ -110,10 +111,7 @@ class JsonBody {
     }
   }
   // Writes `text`, which room() has made room for.
-  void put(std::string_view text) {
-    std::memcpy(p_, text.data(), text.size());
-    p_ += text.size();
-  }
+  void put(std::string_view text) { p_ = json_text::copy_bytes(p_, text.data(), text.size()); }
   void open_field(JsonKey key, std::size_t value_bytes_max) {
     room(key.text().size() + 4 + value_bytes_max);
     const char separator = p_ == out_.data() ? '{' : ',';

@@ -108,8 +108,14 @@ inline bool same_bytes(const char* a, const char* b, std::size_t n) {
 // Copies n bytes from `in` to `out` and returns out + n: short copies, which are most of what
 // JSON writers copy, as two overlapping words instead of a call to memcpy.
 inline char* copy_bytes(char* out, const char* in, std::size_t n) {
-  if (n >= 16) {
+  if (n > 32) {
     std::memcpy(out, in, n);
+  } else if (n >= 16) {
+    char head[16], tail[16];
+    std::memcpy(head, in, 16);
+    std::memcpy(tail, in + n - 16, 16);
+    std::memcpy(out, head, 16);
+    std::memcpy(out + n - 16, tail, 16);
   } else if (n >= 8) {
     std::uint64_t head, tail;
     std::memcpy(&head, in, 8);
@@ -128,10 +134,18 @@ inline char* copy_bytes(char* out, const char* in, std::size_t n) {
   return out + n;
 }
 
-// The first special byte in [p, end), or end.
+// The first special byte in [p, end), or end. When [p, end) holds a whole block, its last
+// bytes are tested as the end of a block that overlaps the bytes already tested.
 inline const char* find_special(const char* p, const char* end, bool non_ascii) {
+  const char* const begin = p;
   for (; end - p >= static_cast<std::ptrdiff_t>(kBlockBytes); p += kBlockBytes) {
     if (unsigned mask = special_mask(p, non_ascii)) return p + __builtin_ctz(mask);
+  }
+  if (p == end) return end;
+  if (end - begin >= static_cast<std::ptrdiff_t>(kBlockBytes)) {
+    const char* last = end - kBlockBytes;
+    const unsigned mask = special_mask(last, non_ascii) >> (p - last);
+    return mask != 0 ? p + __builtin_ctz(mask) : end;
   }
   while (p < end && !is_special(*p, non_ascii)) ++p;
   return p;

@@ -5,6 +5,7 @@
 #include "core/encoding.h"
 #include "core/events/proxy_event.h"
 #include "core/events/sqs_event.h"
+#include "core/json_text.h"
 #include "core/log.h"
 #include "tests/support/handler_harness.h"
 
@@ -129,6 +130,37 @@ TEST(Encoding, FormDecoding) {
                     {"Body", "Olá there"}, {"To", "whatsapp:+1"}, {"Empty", ""}}));
   EXPECT_FALSE(core::parse_form("a=%4", &error));
   EXPECT_EQ(error, "bad percent-escape in form field 'a'");
+}
+
+TEST(Encoding, FindSpecialAndCopyBytesAtEveryLengthAndPlace) {
+  // find_special tests whole blocks and then the tail as the end of an overlapping block; every
+  // length around one and two blocks, with the special byte at every place (or none), from a
+  // start inside the text, must agree with a byte-by-byte search.
+  for (std::size_t n = 0; n <= 40; ++n) {
+    for (std::size_t at = 0; at <= n; ++at) {
+      for (char special : {'"', '\\', '\x01', '\xC3'}) {
+        std::string text(n, 'a');
+        if (at < n) text[at] = special;
+        for (std::size_t from = 0; from <= n; from += 7) {
+          for (bool non_ascii : {false, true}) {
+            const char* begin = text.data();
+            const char* found = core::json_text::find_special(begin + from, begin + n, non_ascii);
+            const char* expected = begin + from;
+            while (expected < begin + n && !core::json_text::is_special(*expected, non_ascii)) {
+              ++expected;
+            }
+            EXPECT_EQ(found - begin, expected - begin) << n << " " << at << " " << from;
+          }
+        }
+      }
+    }
+    std::string in(n, 'x');
+    for (std::size_t i = 0; i < n; ++i) in[i] = static_cast<char>('a' + i % 26);
+    std::string out(n + 2, '#');
+    char* end = core::json_text::copy_bytes(out.data() + 1, in.data(), n);
+    EXPECT_EQ(end, out.data() + 1 + n);
+    EXPECT_EQ(out, "#" + in + "#") << n;
+  }
 }
 
 TEST(Encoding, Utf8Validation) {
