@@ -249,24 +249,10 @@ std::size_t first_json_special(std::string_view text) {
   return text.size() < 16 ? short_json_special(text) : find_json_special(text, 0);
 }
 
-// The second byte of the two-byte escape of each ASCII byte that has one; 0 for the bytes
-// that need no escape and for the control bytes written as \u00XX.
-constexpr std::array<char, 128> kShortEscapes = [] {
-  std::array<char, 128> t{};
-  t['"'] = '"';
-  t['\\'] = '\\';
-  t['\n'] = 'n';
-  t['\r'] = 'r';
-  t['\t'] = 't';
-  t['\b'] = 'b';
-  t['\f'] = 'f';
-  return t;
-}();
-
 // Writes the escape of the special byte `c` at `p`; returns its end.
 char* write_escape(char* p, unsigned char c) {
   static constexpr char kHex[] = "0123456789abcdef";
-  if (const char e = kShortEscapes[c]; e != 0) {
+  if (const char e = json_text::kEscapeLetters[c]; e != 0) {
     p[0] = '\\';
     p[1] = e;
     return p + 2;
@@ -338,7 +324,9 @@ char* write_escaped_from(char* p, std::string_view text, std::size_t first) {
 
 // How many bytes escaping [p, end) adds: one for a two-byte escape, five for \u00XX.
 std::size_t escape_growth(const char* p, const char* end) {
-  auto growth = [](char c) { return kShortEscapes[static_cast<unsigned char>(c)] != 0 ? 1 : 5; };
+  auto growth = [](char c) {
+    return json_text::kEscapeLetters[static_cast<unsigned char>(c)] != 0 ? 1 : 5;
+  };
   std::size_t n = 0;
   for (; static_cast<std::size_t>(end - p) >= json_text::kBlockBytes; p += json_text::kBlockBytes) {
     const json_text::SpecialBytes special = json_text::special_bytes(p, false);

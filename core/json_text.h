@@ -10,6 +10,7 @@
 #include <emmintrin.h>
 #endif
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -22,6 +23,29 @@ inline bool is_special(char c, bool non_ascii) {
   auto u = static_cast<unsigned char>(c);
   return u < 0x20 || u == '"' || u == '\\' || (non_ascii && u >= 0x80);
 }
+
+// The two-character escapes of JSON (RFC 8259 section 7): the byte and the letter after the
+// backslash. '/' may be written escaped but is written as it is, so only readers use it.
+struct ShortEscape {
+  char byte;
+  char letter;
+};
+inline constexpr ShortEscape kShortEscapes[] = {{'"', '"'},  {'\\', '\\'}, {'\n', 'n'}, {'\r', 'r'},
+                                                {'\t', 't'}, {'\b', 'b'},  {'\f', 'f'}};
+// For writers: the letter of each byte's short escape, 0 when it has none.
+inline constexpr auto kEscapeLetters = [] {
+  std::array<char, 128> t{};
+  for (const ShortEscape& e : kShortEscapes) t[static_cast<unsigned char>(e.byte)] = e.letter;
+  return t;
+}();
+// For readers: the byte each escape letter stands for, 0 for the letters that start no short
+// escape.
+inline constexpr auto kUnescapedBytes = [] {
+  std::array<char, 128> t{};
+  for (const ShortEscape& e : kShortEscapes) t[static_cast<unsigned char>(e.letter)] = e.byte;
+  t['/'] = '/';
+  return t;
+}();
 
 // One bit per byte of the block at p (bit i for p[i]) that is_special() holds for.
 inline unsigned special_mask(const char* p, bool non_ascii) {
@@ -108,26 +132,22 @@ inline bool same_bytes(const char* a, const char* b, std::size_t n) {
 // Copies n bytes from `in` to `out` and returns out + n: short copies, which are most of what
 // JSON writers copy, as two overlapping words instead of a call to memcpy.
 inline char* copy_bytes(char* out, const char* in, std::size_t n) {
+  // kWidth <= n <= 2 * kWidth bytes as the first and the last kWidth, which overlap.
+  auto two = [out, in, n]<std::size_t kWidth>() {
+    char head[kWidth], tail[kWidth];
+    std::memcpy(head, in, kWidth);
+    std::memcpy(tail, in + n - kWidth, kWidth);
+    std::memcpy(out, head, kWidth);
+    std::memcpy(out + n - kWidth, tail, kWidth);
+  };
   if (n > 32) {
     std::memcpy(out, in, n);
   } else if (n >= 16) {
-    char head[16], tail[16];
-    std::memcpy(head, in, 16);
-    std::memcpy(tail, in + n - 16, 16);
-    std::memcpy(out, head, 16);
-    std::memcpy(out + n - 16, tail, 16);
+    two.operator()<16>();
   } else if (n >= 8) {
-    std::uint64_t head, tail;
-    std::memcpy(&head, in, 8);
-    std::memcpy(&tail, in + n - 8, 8);
-    std::memcpy(out, &head, 8);
-    std::memcpy(out + n - 8, &tail, 8);
+    two.operator()<8>();
   } else if (n >= 4) {
-    std::uint32_t head, tail;
-    std::memcpy(&head, in, 4);
-    std::memcpy(&tail, in + n - 4, 4);
-    std::memcpy(out, &head, 4);
-    std::memcpy(out + n - 4, &tail, 4);
+    two.operator()<4>();
   } else {
     for (std::size_t i = 0; i < n; ++i) out[i] = in[i];
   }

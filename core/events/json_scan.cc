@@ -65,21 +65,6 @@ char* append_utf8(char* p, long cp) {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
-// What each single-character escape (the byte after the backslash) stands for; 0 for the
-// bytes that start no such escape.
-constexpr std::array<char, 128> kUnescapes = [] {
-  std::array<char, 128> t{};
-  t['"'] = '"';
-  t['\\'] = '\\';
-  t['/'] = '/';
-  t['b'] = '\b';
-  t['f'] = '\f';
-  t['n'] = '\n';
-  t['r'] = '\r';
-  t['t'] = '\t';
-  return t;
-}();
-
 }  // namespace
 
 void JsonScanner::skip_space_run() {
@@ -155,8 +140,8 @@ const char* JsonScanner::decode_special(const char* i, char*& o, bool& escaped) 
   if (c != '\\' || end_ - i < 2) return nullptr;  // a control byte, or a string cut short
   escaped = true;
   const auto e = static_cast<unsigned char>(i[1]);
-  if (e < kUnescapes.size() && kUnescapes[e] != 0) {
-    *o++ = kUnescapes[e];
+  if (e < json_text::kUnescapedBytes.size() && json_text::kUnescapedBytes[e] != 0) {
+    *o++ = json_text::kUnescapedBytes[e];
     return i + 2;
   }
   if (e != 'u') return nullptr;
@@ -226,8 +211,9 @@ bool JsonScanner::decode_string(const char* begin, const char* stop, std::string
       const char* here = block + b;
       const char* next;
       const auto after = static_cast<unsigned char>(here + 1 < end_ ? here[1] : 0);
-      if (*here == '\\' && after < kUnescapes.size() && kUnescapes[after] != 0) {
-        *o++ = kUnescapes[after];  // the usual escape, inline
+      if (*here == '\\' && after < json_text::kUnescapedBytes.size() &&
+          json_text::kUnescapedBytes[after] != 0) {
+        *o++ = json_text::kUnescapedBytes[after];  // the usual escape, inline
         escaped = true;
         next = here + 2;
       } else if (*here == '"') {
