@@ -374,6 +374,7 @@ void EventSourceMapping::on_result(const std::shared_ptr<Batch>& b, lambda::Invo
 void EventSourceMapping::delete_succeeded(const Batch& b, const std::set<std::string>& failed) {
   sqs::DeleteMessageBatchRequest req;
   req.queue_url = queue_url_;
+  req.entries.reserve(static_cast<std::size_t>(kDeleteEntriesMax));
   auto flush = [&] {
     if (req.entries.empty()) return;
     auto r = sqs_.delete_message_batch(req);
