@@ -153,6 +153,7 @@ core::Status SqsService::change_visibility_one(Queue& queue, std::string_view te
       !s.is_ok()) {
     return s;
   }
+  if (queue.in_flight_ceiling >= 0) ++queue.in_flight_ceiling;  // it may have been visible
   if (queue.fifo) return refresh_group(queue.id, (*row)->group_id);
   return core::Status::ok();
 }
