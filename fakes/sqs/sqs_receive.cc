@@ -334,20 +334,20 @@ Message SqsService::make_message(const Queue& queue, StoredMessage&& m,
               {},
               std::nullopt,
               {}};
-  auto put = [&](std::string_view name, std::string value) {
-    if (wants(r, name)) out.attributes[std::string(name)] = std::move(value);
+  // In name order, each appended at the map's end: the same map as inserting in any order,
+  // without the comparisons (a received message gets four of these or more).
+  auto put = [&](std::string_view name, std::string&& value) {
+    if (wants(r, name)) out.attributes.emplace_hint(out.attributes.end(), name, std::move(value));
   };
-  put("ApproximateReceiveCount", std::to_string(m.receive_count));
+  if (!m.trace_header.empty()) put("AWSTraceHeader", std::move(m.trace_header));
   put("ApproximateFirstReceiveTimestamp", millis(m.first_receive_at.value_or(m.sent_at)));
+  put("ApproximateReceiveCount", std::to_string(m.receive_count));
+  if (!m.dlq_source_arn.empty()) put("DeadLetterQueueSourceArn", std::move(m.dlq_source_arn));
+  if (queue.fifo) put("MessageDeduplicationId", std::move(m.dedup_id));
+  if (!m.group_id.empty()) put("MessageGroupId", std::move(m.group_id));
+  put("SenderId", std::string(options_.sender_id));
   put("SentTimestamp", millis(m.sent_at));
-  put("SenderId", options_.sender_id);
-  if (!m.trace_header.empty()) put("AWSTraceHeader", m.trace_header);
-  if (!m.group_id.empty()) put("MessageGroupId", m.group_id);
-  if (queue.fifo) {
-    put("MessageDeduplicationId", m.dedup_id);
-    put("SequenceNumber", sequence_number(m.seq));
-  }
-  if (!m.dlq_source_arn.empty()) put("DeadLetterQueueSourceArn", m.dlq_source_arn);
+  if (queue.fifo) put("SequenceNumber", sequence_number(m.seq));
   if (!m.attributes.empty() && !r.message_attribute_names.empty()) {
     auto all = decode_message_attributes(m.attributes);
     for (auto& [name, value] : all.value_or(MessageAttributeMap{})) {
