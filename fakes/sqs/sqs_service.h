@@ -5,7 +5,10 @@
 // one executor thread; nothing here locks. Time comes only from the Executor, ids (message ids,
 // receipt handles) only from the IdSource; SQL is given both and never calls random() or 'now'.
 // The service must outlive the callbacks it schedules on the executor; if it does not, they
-// notice (a weak liveness token) and do nothing.
+// notice (a weak liveness token) and do nothing. It is the only writer of its tables while it
+// is open: it caches each queue's settings and a few facts about its messages (the earliest
+// visible time, the oldest enqueue time, a ceiling on those in flight; sqs_internal.h) that
+// spare a receive its SQLite probes, and another process writing the file would not move them.
 //
 // Durability: every operation that changes state is one SQLite transaction, committed before
 // the call returns OK; a failed call changes nothing. What a commit survives depends on
