@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <optional>
 #include <utility>
 
 #include "core/encoding.h"
@@ -91,35 +92,70 @@ core::Status validate_fields(const EventSourceMappingConfig& c) {
   return core::Status::ok();
 }
 
-// The batch keeps its messages (their receipt handles, a retry after a throttle), so the record
-// is a copy, made field by field.
-core::SqsRecord to_record(const sqs::Message& m, const std::string& arn,
-                          const std::string& region) {
+// The record of a received message, made once, when it is received: the batch keeps its
+// records (their ids and receipt handles, the event again for a retry after a throttle), not
+// the messages, so the message's strings are moved, never copied.
+core::SqsRecord to_record(sqs::Message&& m, const std::string& arn, const std::string& region) {
   core::SqsRecord r;
-  r.message_id = m.message_id;
-  r.receipt_handle = m.receipt_handle;
-  r.body = m.body;
+  r.message_id = std::move(m.message_id);
+  r.receipt_handle = std::move(m.receipt_handle);
+  r.body = std::move(m.body);
   r.attributes.reserve(m.attributes.size());
-  for (const auto& [k, v] : m.attributes) r.attributes.emplace_back(k, v);
-  for (const auto& [name, v] : m.message_attributes) {
+  while (!m.attributes.empty()) {  // name order, as the map iterates
+    auto node = m.attributes.extract(m.attributes.begin());
+    r.attributes.emplace_back(std::move(node.key()), std::move(node.mapped()));
+  }
+  for (auto& [name, v] : m.message_attributes) {
     core::SqsMessageAttribute a;
     a.name = name;
-    a.data_type = v.data_type;
-    a.string_value = v.string_value;
+    a.data_type = std::move(v.data_type);
+    a.string_value = std::move(v.string_value);
     if (v.binary_value) a.binary_value = core::base64_encode(*v.binary_value);
     r.message_attributes.push_back(std::move(a));
   }
-  r.md5_of_message_attributes = m.md5_of_message_attributes;
-  r.md5_of_body = m.md5_of_body;
+  r.md5_of_message_attributes = std::move(m.md5_of_message_attributes);
+  r.md5_of_body = std::move(m.md5_of_body);
   r.event_source_arn = arn;
   r.aws_region = region;
   return r;
 }
 
+const std::string* group_of(const core::SqsRecord& r) {
+  for (const auto& [name, value] : r.attributes) {
+    if (name == "MessageGroupId") return &value;
+  }
+  return nullptr;
+}
+
+const std::string* group_of(const sqs::Message& m) {
+  const auto group = m.attributes.find("MessageGroupId");
+  return group != m.attributes.end() ? &group->second : nullptr;
+}
+
+template <typename Item>
+std::set<std::string> add_rest_of_groups(const std::vector<Item>& batch,
+                                         std::set<std::string> failed) {
+  std::set<std::string> failed_groups;
+  for (const Item& m : batch) {
+    const std::string* group = group_of(m);
+    if (group == nullptr) continue;
+    if (failed_groups.contains(*group)) {
+      failed.insert(m.message_id);
+    } else if (failed.contains(m.message_id)) {
+      failed_groups.insert(*group);
+    }
+  }
+  return failed;
+}
+
 }  // namespace
 
 struct EventSourceMapping::Batch {
-  std::vector<sqs::Message> messages;
+  // The records, in receive order, filled in as messages arrive; the payload shares them once
+  // the batch is first invoked (a shared value never changes), and a retry invokes that payload
+  // again.
+  std::shared_ptr<core::SqsEvent> event = std::make_shared<core::SqsEvent>();
+  std::optional<lambda::Payload> payload;
   std::size_t body_bytes = 0;
   core::TimeUs first_received_at = 0;
   core::TimeUs window_end = 0;
@@ -194,7 +230,7 @@ void EventSourceMapping::start_poller() {
 }
 
 void EventSourceMapping::gather(const std::shared_ptr<Batch>& b) {
-  if (b->messages.empty()) {
+  if (b->event->records.empty()) {
     ++pollers_idle_;
     return receive(b, kLongPollSeconds);
   }
@@ -217,8 +253,8 @@ void EventSourceMapping::receive(const std::shared_ptr<Batch>& b, std::int64_t w
   req.queue_url = queue_url_;
   req.attribute_names = {"All"};
   req.message_attribute_names = {"All"};
-  req.max_number_of_messages =
-      std::min(kReceiveMessagesMax, batch_size_ - static_cast<std::int64_t>(b->messages.size()));
+  req.max_number_of_messages = std::min(
+      kReceiveMessagesMax, batch_size_ - static_cast<std::int64_t>(b->event->records.size()));
   req.wait_time_seconds = wait_s;
   sqs_.receive_message_async(req, [this, alive = std::weak_ptr<bool>(alive_),
                                    b](core::Result<sqs::ReceiveMessageResponse> r) {
@@ -228,7 +264,8 @@ void EventSourceMapping::receive(const std::shared_ptr<Batch>& b, std::int64_t w
 
 void EventSourceMapping::on_receive(const std::shared_ptr<Batch>& b,
                                     core::Result<sqs::ReceiveMessageResponse> received) {
-  const bool was_idle = b->messages.empty();
+  std::vector<core::SqsRecord>& records = b->event->records;
+  const bool was_idle = records.empty();
   if (was_idle) --pollers_idle_;
   if (!received.is_ok()) {
     // The SQS fake failed (a storage error); the poller tries again a little later.
@@ -251,11 +288,12 @@ void EventSourceMapping::on_receive(const std::shared_ptr<Batch>& b,
     b->window_end = b->first_received_at + window_s_ * core::kMicrosPerSecond;
     maybe_scale_up();
   }
+  records.reserve(records.size() + got.size());
   for (sqs::Message& m : got) {
     b->body_bytes += m.body.size();
-    b->messages.push_back(std::move(m));
+    records.push_back(to_record(std::move(m), config_.event_source_arn, region_));
   }
-  const bool full = static_cast<std::int64_t>(b->messages.size()) >= batch_size_ ||
+  const bool full = static_cast<std::int64_t>(records.size()) >= batch_size_ ||
                     b->body_bytes >= kBatchBodyBytesMax;
   if (full || window_s_ == 0) return invoke(b);
   gather(b);
@@ -274,15 +312,15 @@ void EventSourceMapping::invoke(const std::shared_ptr<Batch>& b) {
   if (!b->counted) {
     b->counted = true;
     ++metrics_.batches;
-    metrics_.records += static_cast<std::int64_t>(b->messages.size());
+    metrics_.records += static_cast<std::int64_t>(b->event->records.size());
   }
   ++metrics_.invokes;
-  core::SqsEvent event;
-  event.records.reserve(b->messages.size());
-  for (const sqs::Message& m : b->messages) {
-    event.records.push_back(to_record(m, config_.event_source_arn, region_));
+  if (!b->payload) {
+    // Not shared yet, so build_in keeps the records as they are (Payload::of without a move):
+    // typed if their text reads back as them, else that text; b->event stays the batch's.
+    b->payload = lambda::Payload::build_in(b->event, [](core::SqsEvent& /*records already*/) {});
   }
-  lambda_.invoke(config_.function_name, lambda::Payload::of(std::move(event)),
+  lambda_.invoke(config_.function_name, *b->payload,
                  [this, alive = std::weak_ptr<bool>(alive_), b](lambda::InvokeResult r) {
                    if (auto a = alive.lock(); a && *a) on_result(b, std::move(r));
                  });
@@ -290,7 +328,7 @@ void EventSourceMapping::invoke(const std::shared_ptr<Batch>& b) {
 
 void EventSourceMapping::on_result(const std::shared_ptr<Batch>& b, lambda::InvokeResult result) {
   using Kind = lambda::InvokeResult::Kind;
-  const auto size = static_cast<std::int64_t>(b->messages.size());
+  const auto size = static_cast<std::int64_t>(b->event->records.size());
   if (result.kind == Kind::kThrottled) {
     ++metrics_.throttles;
     core::DurationUs backoff_us = options_.throttle_retry_initial_us;
@@ -318,7 +356,7 @@ void EventSourceMapping::on_result(const std::shared_ptr<Batch>& b, lambda::Invo
   const bool nothing_failed = typed != nullptr && typed->batch_item_failures.empty();
   if (report_batch_item_failures_ && !nothing_failed) {
     std::set<std::string> ids;
-    for (const sqs::Message& m : b->messages) ids.insert(m.message_id);
+    for (const core::SqsRecord& r : b->event->records) ids.insert(r.message_id);
     auto parsed = batch_item_failures(result.payload, ids);
     if (!parsed.is_ok()) {
       metrics_.failures += size;
@@ -326,7 +364,7 @@ void EventSourceMapping::on_result(const std::shared_ptr<Batch>& b, lambda::Invo
     }
     failed = std::move(*parsed);
     if (fifo_ && options_.fifo_keep_rest_of_group) {
-      failed = with_rest_of_groups(b->messages, std::move(failed));
+      failed = add_rest_of_groups(b->event->records, std::move(failed));
     }
   }
   delete_succeeded(*b, failed);
@@ -336,6 +374,7 @@ void EventSourceMapping::on_result(const std::shared_ptr<Batch>& b, lambda::Invo
 void EventSourceMapping::delete_succeeded(const Batch& b, const std::set<std::string>& failed) {
   sqs::DeleteMessageBatchRequest req;
   req.queue_url = queue_url_;
+  req.entries.reserve(static_cast<std::size_t>(kDeleteEntriesMax));
   auto flush = [&] {
     if (req.entries.empty()) return;
     auto r = sqs_.delete_message_batch(req);
@@ -343,12 +382,12 @@ void EventSourceMapping::delete_succeeded(const Batch& b, const std::set<std::st
     if (r.is_ok()) metrics_.deletes += static_cast<std::int64_t>(r->successful.size());
     req.entries.clear();
   };
-  for (const sqs::Message& m : b.messages) {
-    if (failed.contains(m.message_id)) {
+  for (const core::SqsRecord& r : b.event->records) {
+    if (failed.contains(r.message_id)) {
       ++metrics_.failures;
       continue;
     }
-    req.entries.push_back({std::to_string(req.entries.size()), m.receipt_handle});
+    req.entries.push_back({std::to_string(req.entries.size()), r.receipt_handle});
     if (static_cast<std::int64_t>(req.entries.size()) == kDeleteEntriesMax) flush();
   }
   flush();
@@ -388,17 +427,12 @@ core::Result<std::set<std::string>> parse_batch_item_failures(
 
 std::set<std::string> with_rest_of_groups(const std::vector<sqs::Message>& batch,
                                           std::set<std::string> failed) {
-  std::set<std::string> failed_groups;
-  for (const sqs::Message& m : batch) {
-    const auto group = m.attributes.find("MessageGroupId");
-    if (group == m.attributes.end()) continue;
-    if (failed_groups.contains(group->second)) {
-      failed.insert(m.message_id);
-    } else if (failed.contains(m.message_id)) {
-      failed_groups.insert(group->second);
-    }
-  }
-  return failed;
+  return add_rest_of_groups(batch, std::move(failed));
+}
+
+std::set<std::string> with_rest_of_groups(const std::vector<core::SqsRecord>& batch,
+                                          std::set<std::string> failed) {
+  return add_rest_of_groups(batch, std::move(failed));
 }
 
 core::Result<std::set<std::string>> batch_item_failures(const core::SqsBatchResponse& response,

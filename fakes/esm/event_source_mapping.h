@@ -195,5 +195,8 @@ core::Result<std::set<std::string>> batch_item_failures(const lambda::Payload& r
 // batch's order (messages without a MessageGroupId attribute stand alone). Exposed for tests.
 std::set<std::string> with_rest_of_groups(const std::vector<sqs::Message>& batch,
                                           std::set<std::string> failed);
+// The same over a batch's records (MessageGroupId read from their `attributes`).
+std::set<std::string> with_rest_of_groups(const std::vector<core::SqsRecord>& batch,
+                                          std::set<std::string> failed);
 
 }  // namespace twin::fakes::esm

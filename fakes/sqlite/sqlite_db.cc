@@ -102,8 +102,15 @@ core::Result<std::unique_ptr<Database>> Database::open(const DatabaseOptions& op
   // it touched whole into the WAL, checksummed, and a queue operation touches a handful of
   // pages (the row and three index entries) to change a few hundred bytes. With 4 KiB pages
   // that copying was a third of a one-message send/receive/delete cycle.
+  // `:memory:` writes no WAL, so there the page size only decides how often a B-tree splits
+  // and merges: 4 KiB pages made a receive and delete of ten messages 7% cheaper than 1 KiB
+  // (2 KiB and 8 KiB were in between). Nothing outlives a `:memory:` connection either, so
+  // zeroing deleted content (secure_delete, on in Debian's SQLite) protects nothing there.
+  const bool in_memory = options.path == ":memory:";
   std::string pragmas =
-      "PRAGMA page_size=1024; PRAGMA journal_mode=WAL; PRAGMA foreign_keys=OFF; "
+      in_memory ? "PRAGMA page_size=4096; PRAGMA secure_delete=OFF; " : "PRAGMA page_size=1024; ";
+  pragmas +=
+      "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=OFF; "
       "PRAGMA synchronous=";
   pragmas += kSynchronous[static_cast<int>(options.synchronous)];
   pragmas += ";";

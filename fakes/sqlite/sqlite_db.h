@@ -97,6 +97,9 @@ class Database {
   core::Result<Statement*> prepare(std::string_view sql);
   std::int64_t last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
   int changes() const { return sqlite3_changes(db_); }
+  // Rows this connection has inserted, updated or deleted since it opened (rolled-back changes
+  // included): while it stays the same, no table this connection writes has changed.
+  std::int64_t total_changes() const { return sqlite3_total_changes64(db_); }
   sqlite3* handle() { return db_; }
 
  private:

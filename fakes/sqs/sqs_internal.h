@@ -110,6 +110,21 @@ struct SqsService::Queue {
   core::TimeUs created_at = 0;
   core::TimeUs last_modified_at = 0;
   std::optional<core::TimeUs> last_purge_at;
+  // The earliest visible_at of the queue's messages (FIFO: ready_at of its groups; kNever when
+  // none), as read when the connection's total_changes() was `min_visible_changes`; -1: not
+  // read. Long polls ask whether anything is visible far more often than anything changes
+  // (every waiter a send wakes, every deadline), and the answer depends only on the rows.
+  std::int64_t min_visible_changes = -1;
+  core::TimeUs min_visible_at = kNever;
+  // No message of the queue has sent_at below this (lowered by every insert, raised to the
+  // oldest message left when a receive's retention expiry commits): a receive whose cutoff
+  // is below it has nothing to expire and skips the DELETE.
+  core::TimeUs sent_at_floor = std::numeric_limits<core::TimeUs>::min();
+  // At most this many messages in flight from in_flight_ceiling_at on (set from the count a
+  // receive read and the messages it hid, raised by everything that hides a message; -1: not
+  // known). A receive that cannot reach the cap with it skips the count.
+  std::int64_t in_flight_ceiling = -1;
+  core::TimeUs in_flight_ceiling_at = 0;
 };
 
 struct SqsService::StoredMessage {

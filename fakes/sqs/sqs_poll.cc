@@ -40,16 +40,27 @@ core::Status SqsService::refresh_group(std::int64_t queue_id, const std::string&
   return (*up)->bind(4, *head_seq).run();
 }
 
-core::Result<bool> SqsService::has_visible(const Queue& queue) {
-  auto sel = db_->prepare(
-      queue.fifo ? "SELECT 1 FROM sqs_fifo_groups WHERE queue_id = ?1 AND ready_at <= ?2 LIMIT 1"
-                 : "SELECT 1 FROM sqs_messages WHERE queue_id = ?1 AND visible_at <= ?2 LIMIT 1");
+core::Result<core::TimeUs> SqsService::min_visible_at(Queue& queue) {
+  const std::int64_t changes = db_->total_changes();
+  if (queue.min_visible_changes == changes) return queue.min_visible_at;
+  // One seek into (queue_id, visible_at), or (queue_id, ready_at, head_seq) for FIFO groups.
+  auto sel =
+      db_->prepare(queue.fifo ? "SELECT MIN(ready_at) FROM sqs_fifo_groups WHERE queue_id = ?1"
+                              : "SELECT MIN(visible_at) FROM sqs_messages WHERE queue_id = ?1");
   if (!sel.is_ok()) return sel.status();
-  auto row = (*sel)->bind(1, queue.id).bind(2, executor_.now()).step();
+  auto row = (*sel)->bind(1, queue.id).step();
   if (!row.is_ok()) return row.status();
-  bool found = *row;
+  const core::TimeUs t = (*sel)->column_is_null(0) ? kNever : (*sel)->column_int64(0);
   (*sel)->reset();
-  return found;
+  queue.min_visible_changes = changes;
+  queue.min_visible_at = t;
+  return t;
+}
+
+core::Result<bool> SqsService::has_visible(Queue& queue) {
+  auto t = min_visible_at(queue);
+  if (!t.is_ok()) return t.status();
+  return *t <= executor_.now();
 }
 
 core::Result<ReceiveMessageResponse> SqsService::receive_now(Queue& queue,
@@ -69,37 +80,60 @@ core::Result<ReceiveMessageResponse> SqsService::receive_now(Queue& queue,
   }
   Transaction txn(*db_);
   if (!txn.begin_status().is_ok()) return txn.begin_status();
-  if (auto s = expire_messages(queue); !s.is_ok()) return s;
+  auto expired = expire_messages(queue);
+  if (!expired.is_ok()) return expired.status();
+  // What this transaction learnt about the queue, kept only once it commits: a rolled-back
+  // expiry brings its messages back, and a rolled-back count may have missed them.
+  std::optional<std::int64_t> counted;
+  auto commit = [&](std::int64_t hidden) -> core::Status {
+    if (auto s = txn.commit(); !s.is_ok()) return s;
+    if (*expired) queue.sent_at_floor = std::max(queue.sent_at_floor, **expired);
+    if (counted) {
+      queue.in_flight_ceiling = *counted + hidden;
+      queue.in_flight_ceiling_at = now;
+    } else if (queue.in_flight_ceiling >= 0) {
+      queue.in_flight_ceiling += hidden;
+    }
+    return core::Status::ok();
+  };
   if (attempt) {
     auto again = repeat_receive_attempt(queue, r, visible_at);
     if (!again.is_ok()) return again.status();
     if (again->has_value()) {
-      if (auto s = txn.commit(); !s.is_ok()) return s;
+      if (auto s = commit(0); !s.is_ok()) return s;
       return std::move(**again);
     }
   }
-  // Never past the in-flight cap (reference 3.7).
+  // Never past the in-flight cap (reference 3.7). The count is skipped when the ceiling shows
+  // that this receive can neither find the queue at the cap nor take it past.
   const std::int64_t cap =
       queue.fifo ? options_.in_flight_max_fifo : options_.in_flight_max_standard;
-  auto in_flight = count_in_flight(queue, cap);
-  if (!in_flight.is_ok()) return in_flight.status();
-  if (*in_flight >= cap) {
-    const bool short_poll = r.wait_time_seconds.value_or(queue.wait_s) == 0;
-    if (!queue.fifo && short_poll) {
-      return sqs_error(kOverLimit, "The queue has reached its limit of " + std::to_string(cap) +
-                                       " messages in flight.");
+  const bool below_cap = queue.in_flight_ceiling >= 0 && now >= queue.in_flight_ceiling_at &&
+                         queue.in_flight_ceiling <= cap - limit;
+  if (!below_cap) {
+    auto in_flight = count_in_flight(queue, cap);
+    if (!in_flight.is_ok()) return in_flight.status();
+    counted = *in_flight;
+    if (*in_flight >= cap) {
+      const bool short_poll = r.wait_time_seconds.value_or(queue.wait_s) == 0;
+      if (!queue.fifo && short_poll) {
+        return sqs_error(kOverLimit, "The queue has reached its limit of " + std::to_string(cap) +
+                                         " messages in flight.");
+      }
+      if (auto s = commit(0); !s.is_ok()) return s;  // expired messages stay expired
+      return ReceiveMessageResponse{};
     }
-    if (auto s = txn.commit(); !s.is_ok()) return s;  // expired messages stay expired
-    return ReceiveMessageResponse{};
+    limit = std::min(limit, cap - *in_flight);
   }
-  limit = std::min(limit, cap - *in_flight);
   std::vector<AttemptEntry> received;
   auto update = db_->prepare(
       "UPDATE sqs_messages SET visible_at = ?1, receive_count = receive_count + 1, "
       "first_receive_at = COALESCE(first_receive_at, ?2) WHERE seq = ?3");
   if (!update.is_ok()) return update.status();
   ReceiveMessageResponse response;
-  std::set<std::int64_t> taken;
+  response.messages.reserve(static_cast<std::size_t>(limit));
+  std::vector<std::int64_t> taken;  // at most `limit` (10): a search beats a set's nodes
+  taken.reserve(static_cast<std::size_t>(limit));
   std::set<std::string> groups;
   for (;;) {
     auto want = limit - static_cast<std::int64_t>(response.messages.size());
@@ -111,7 +145,7 @@ core::Result<ReceiveMessageResponse> SqsService::receive_now(Queue& queue,
     bool progress = false;
     for (auto& m : *candidates) {
       if (static_cast<std::int64_t>(response.messages.size()) >= limit) break;
-      if (taken.contains(m.seq)) continue;
+      if (std::find(taken.begin(), taken.end(), m.seq) != taken.end()) continue;
       progress = true;
       if (!m.group_id.empty() && queue.fifo) groups.insert(m.group_id);
       // The receive that would exceed maxReceiveCount moves the message instead (3.11).
@@ -127,7 +161,7 @@ core::Result<ReceiveMessageResponse> SqsService::receive_now(Queue& queue,
       if (auto s = (*update)->bind(1, visible_at).bind(2, now).bind(3, m.seq).run(); !s.is_ok()) {
         return s;
       }
-      taken.insert(m.seq);
+      taken.push_back(m.seq);
       m.receive_count += 1;
       if (!m.first_receive_at) m.first_receive_at = now;
       m.visible_at = visible_at;
@@ -146,7 +180,7 @@ core::Result<ReceiveMessageResponse> SqsService::receive_now(Queue& queue,
       return s;
     }
   }
-  if (auto s = txn.commit(); !s.is_ok()) return s;
+  if (auto s = commit(static_cast<std::int64_t>(response.messages.size())); !s.is_ok()) return s;
   return response;
 }
 
@@ -157,7 +191,11 @@ core::Result<ReceiveMessageResponse> SqsService::receive_message(const ReceiveMe
   return receive_now(**found, r);
 }
 
-core::Result<core::TimeUs> SqsService::next_visible_at(const Queue& queue) {
+core::Result<core::TimeUs> SqsService::next_visible_at(Queue& queue) {
+  // Nothing visible yet: the next time is the earliest (kNever for none), usually remembered.
+  auto earliest = min_visible_at(queue);
+  if (!earliest.is_ok()) return earliest.status();
+  if (*earliest > executor_.now()) return *earliest;
   auto sel = db_->prepare(
       queue.fifo
           ? "SELECT MIN(ready_at) FROM sqs_fifo_groups WHERE queue_id = ?1 AND ready_at > ?2"
@@ -197,8 +235,9 @@ void SqsService::wake_waiters(std::int64_t queue_id) {
       ++it;
       continue;
     }
-    core::Result<ReceiveMessageResponse> result = queue_does_not_exist();
-    if (queue != nullptr) result = receive_now(*queue, it->second.request);
+    core::Result<ReceiveMessageResponse> result =
+        queue != nullptr ? receive_now(*queue, it->second.request)
+                         : core::Result<ReceiveMessageResponse>(queue_does_not_exist());
     if (result.is_ok() && result->messages.empty()) {
       last_deadline = std::max(last_deadline, it->second.deadline);
       ++it;
@@ -220,11 +259,12 @@ void SqsService::finish_waiter(std::uint64_t waiter_id, bool /*at_deadline*/) {
   if (it == waiters_.end()) return;  // already answered
   Waiter w = std::move(it->second);
   waiters_.erase(it);
-  core::Result<ReceiveMessageResponse> result = queue_does_not_exist();
+  Queue* queue = nullptr;
   for (auto& [name, q] : queues_) {
-    if (q->id == w.queue_id) result = receive_now(*q, w.request);
+    if (q->id == w.queue_id) queue = q.get();
   }
-  w.done(std::move(result));
+  w.done(queue != nullptr ? receive_now(*queue, w.request)
+                          : core::Result<ReceiveMessageResponse>(queue_does_not_exist()));
 }
 
 void SqsService::receive_message_async(const ReceiveMessageRequest& r,

@@ -133,6 +133,7 @@ core::Result<SendMessageBatchResultEntry> SqsService::insert_message(Queue& queu
   m.group_id.empty() ? s.bind_null(10) : s.bind(10, std::string_view(m.group_id));
   m.dedup_id.empty() ? s.bind_null(11) : s.bind(11, std::string_view(m.dedup_id));
   if (core::Status st = s.run(); !st.is_ok()) return st;
+  queue.sent_at_floor = std::min(queue.sent_at_floor, now);
   if (!queue.fifo) return result;
   std::int64_t seq = db_->last_insert_rowid();
   result.sequence_number = sequence_number(seq);

@@ -5,7 +5,10 @@
 // one executor thread; nothing here locks. Time comes only from the Executor, ids (message ids,
 // receipt handles) only from the IdSource; SQL is given both and never calls random() or 'now'.
 // The service must outlive the callbacks it schedules on the executor; if it does not, they
-// notice (a weak liveness token) and do nothing.
+// notice (a weak liveness token) and do nothing. It is the only writer of its tables while it
+// is open: it caches each queue's settings and a few facts about its messages (the earliest
+// visible time, the oldest enqueue time, a ceiling on those in flight; sqs_internal.h) that
+// spare a receive its SQLite probes, and another process writing the file would not move them.
 //
 // Durability: every operation that changes state is one SQLite transaction, committed before
 // the call returns OK; a failed call changes nothing. What a commit survives depends on
@@ -164,13 +167,18 @@ class SqsService {
                                                    const ReceiveMessageRequest& request);
   core::Status validate_receive(const Queue& queue, const ReceiveMessageRequest& request);
   core::Result<std::int64_t> count_in_flight(const Queue& queue, std::int64_t cap);
-  core::Result<bool> has_visible(const Queue& queue);
+  core::Result<bool> has_visible(Queue& queue);
+  // The earliest visible_at of the queue's messages (FIFO: of its groups' ready_at), kNever
+  // when it has none; remembered until the connection changes a row (Queue::min_visible_*).
+  core::Result<core::TimeUs> min_visible_at(Queue& queue);
   // The earlier receive with this ReceiveRequestAttemptId, again, if it may be repeated.
   core::Result<std::optional<ReceiveMessageResponse>> repeat_receive_attempt(
       Queue& queue, const ReceiveMessageRequest& request, core::TimeUs visible_at);
   core::Status remember_receive_attempt(const Queue& queue, const std::string& attempt_id,
                                         const std::vector<AttemptEntry>& entries);
-  core::Status expire_messages(Queue& queue);
+  // Deletes the queue's messages past retention; returns the earliest sent_at left (kNever
+  // for none), or nullopt when Queue::sent_at_floor showed there was nothing to expire.
+  core::Result<std::optional<core::TimeUs>> expire_messages(Queue& queue);
   core::Result<std::vector<StoredMessage>> select_standard(const Queue& queue, std::int64_t limit);
   core::Result<std::vector<StoredMessage>> select_fifo(const Queue& queue, std::int64_t limit);
   core::Result<bool> move_to_dead_letter_queue(Queue& queue, const StoredMessage& message);
@@ -178,7 +186,7 @@ class SqsService {
   Message make_message(const Queue& queue, StoredMessage&& stored,
                        const ReceiveMessageRequest& request, std::string handle);
   core::Status refresh_group(std::int64_t queue_id, const std::string& group_id);
-  core::Result<core::TimeUs> next_visible_at(const Queue& queue);
+  core::Result<core::TimeUs> next_visible_at(Queue& queue);
   void wake_waiters(std::int64_t queue_id);
   void finish_waiter(std::uint64_t waiter_id, bool at_deadline);
   void schedule_wake(std::int64_t queue_id, core::TimeUs when);

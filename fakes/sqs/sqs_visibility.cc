@@ -153,6 +153,7 @@ core::Status SqsService::change_visibility_one(Queue& queue, std::string_view te
       !s.is_ok()) {
     return s;
   }
+  if (queue.in_flight_ceiling >= 0) ++queue.in_flight_ceiling;  // it may have been visible
   if (queue.fifo) return refresh_group(queue.id, (*row)->group_id);
   return core::Status::ok();
 }
@@ -185,9 +186,11 @@ core::Result<DeleteMessageBatchResponse> SqsService::delete_message_batch(
   auto found = find_queue(request.queue_url);
   if (!found.is_ok()) return found.status();
   std::vector<std::string> ids;
+  ids.reserve(request.entries.size());
   for (const auto& e : request.entries) ids.push_back(e.id);
   if (auto s = validate_batch_ids(ids, "DeleteMessageBatchRequestEntry"); !s.is_ok()) return s;
   DeleteMessageBatchResponse response;
+  response.successful.reserve(request.entries.size());
   Transaction txn(*db_);
   if (!txn.begin_status().is_ok()) return txn.begin_status();
   for (const auto& e : request.entries) {

@@ -241,5 +241,25 @@ TEST(EsmFifoGroups, TheRestOfAFailedGroupIsAddedInBatchOrder) {
   EXPECT_EQ(with_rest_of_groups(batch, {}), std::set<std::string>{});
 }
 
+// The mapping keeps a batch as its event's records: the same answers from their attributes.
+TEST(EsmFifoGroups, TheRestOfAFailedGroupIsAddedInBatchOrderOverRecords) {
+  auto record = [](std::string id, std::optional<std::string> group) {
+    core::SqsRecord r;
+    r.message_id = std::move(id);
+    r.attributes.emplace_back("ApproximateReceiveCount", "1");
+    if (group) r.attributes.emplace_back("MessageGroupId", *group);
+    r.attributes.emplace_back("SentTimestamp", "1767225600000");
+    return r;
+  };
+  const std::vector<core::SqsRecord> batch = {record("a0", "A"), record("b0", "B"),
+                                              record("a1", "A"), record("b1", "B"),
+                                              record("a2", "A"), record("x", std::nullopt)};
+  EXPECT_EQ(with_rest_of_groups(batch, {"a1"}), (std::set<std::string>{"a1", "a2"}));
+  EXPECT_EQ(with_rest_of_groups(batch, {"a0", "b1"}),
+            (std::set<std::string>{"a0", "a1", "a2", "b1"}));
+  EXPECT_EQ(with_rest_of_groups(batch, {"x"}), (std::set<std::string>{"x"}));
+  EXPECT_EQ(with_rest_of_groups(batch, {}), std::set<std::string>{});
+}
+
 }  // namespace
 }  // namespace twin::fakes::esm

@@ -2,6 +2,8 @@
 // counts, on a manual executor.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "tests/fakes/esm_fixture.h"
 
 namespace twin::fakes::esm {
@@ -259,6 +261,35 @@ TEST_F(Esm, ThrottledBatchIsRetriedWithBackoffUntilTheVisibilityTimeout) {
   executor_.advance(30 * kSecond);  // m2 reappears at 30 s and runs from 30 to 54 s
   EXPECT_EQ(esm_->metrics().deletes, 2);
   EXPECT_EQ(esm_->metrics().invokes, 8);
+  EXPECT_EQ(depth(url), 0);
+}
+
+// The batch keeps its event: a retry after a throttle invokes the same records (same receipt
+// handle, receive count unchanged), and the handle still deletes the message afterwards.
+TEST_F(Esm, ThrottledBatchRetriedLaterCarriesTheSameRecords) {
+  std::string url = create("q");
+  lambda::FunctionConfig f = function(2 * kSecond);
+  f.timeout_s = 3;
+  f.reserved_concurrent_executions = 1;
+  create_function(f);
+  send(url, "m1");
+  send(url, "m2");
+  auto c = mapping();
+  c.batch_size = 1;
+  start(c);
+  executor_.advance(10 * kSecond);
+  // m2 was throttled at 0 and 1 s (m1 ran from 0 to 2 s) and ran at 3 s.
+  EXPECT_EQ(esm_->metrics().throttles, 2);
+  ASSERT_EQ(code_.calls.size(), 2u);
+  EXPECT_EQ(code_.calls[1].at, kStartUs + 3 * kSecond);
+  ASSERT_EQ(code_.calls[1].records.size(), 1u);
+  const core::SqsRecord& m2 = code_.calls[1].records[0];
+  EXPECT_EQ(m2.body, "m2");
+  EXPECT_NE(std::find(m2.attributes.begin(), m2.attributes.end(),
+                      std::pair<std::string, std::string>{"ApproximateReceiveCount", "1"}),
+            m2.attributes.end());
+  EXPECT_FALSE(m2.receipt_handle.empty());
+  EXPECT_EQ(esm_->metrics().deletes, 2);
   EXPECT_EQ(depth(url), 0);
 }
 
