@@ -344,7 +344,9 @@ ProxyResponse Handler::trigger(const Event& event, const std::string& request_id
         request_id);
   }
   bool created = false;
-  Result<std::optional<Registration>> found = std::optional<Registration>();
+  registration_natural_key(request, natural_key_);
+  Result<std::optional<Registration>> found =
+      ports_.registrations.find_by_natural_key(natural_key_);
   if (Status s = register_player(request, request_id, found, created); !s.is_ok()) {
     log_.error(request_id, "registration failed", {{"error", s.to_string()}});
     return internal_error_response(request_id);
@@ -365,8 +367,6 @@ ProxyResponse Handler::trigger(const Event& event, const std::string& request_id
 
 Status Handler::register_player(const RegistrationRequest& request, const std::string& request_id,
                                 Result<std::optional<Registration>>& found, bool& created) {
-  registration_natural_key(request, natural_key_);
-  found = ports_.registrations.find_by_natural_key(natural_key_);
   if (!found.is_ok()) return found.status();
   if (!found->has_value()) {
     Registration& reg = found->emplace();

@@ -59,8 +59,9 @@ class Handler {
   ProxyResponse trigger(const Event& event, const std::string& request_id);
   template <typename Event>
   ProxyResponse webhook(const Event& event, const std::string& request_id);
-  // Finds or stores the registration and sends its invitation if it has none yet. The
-  // registration is left in `found` (the store's answer, used in place rather than copied).
+  // Stores the registration when `found` (the store's answer for its natural key) has none,
+  // and sends its invitation if it has none yet. The registration is left in `found`, used in
+  // place rather than copied.
   Status register_player(const RegistrationRequest& request, const std::string& request_id,
                          Result<std::optional<Registration>>& found, bool& created);
   // Applies one inbound message once (idempotent on MessageSid).

@@ -190,20 +190,4 @@ inline const char* skip_ascii(const char* p, const char* end) {
   return p;
 }
 
-// Copies the plain bytes from `in` to `out` up to the first special byte or `end`, advancing
-// both. Whole blocks are stored as they are and `out` advances past the plain bytes only, so
-// the destination must have kBlockBytes of room beyond what it keeps (callers size their
-// buffers for the worst case, which leaves that room).
-inline void copy_plain(const char*& in, const char* end, char*& out, bool non_ascii) {
-  while (end - in >= static_cast<std::ptrdiff_t>(kBlockBytes)) {
-    std::memcpy(out, in, kBlockBytes);
-    unsigned mask = special_mask(in, non_ascii);
-    std::size_t plain = mask == 0 ? kBlockBytes : static_cast<std::size_t>(__builtin_ctz(mask));
-    in += plain;
-    out += plain;
-    if (mask != 0) return;
-  }
-  while (in < end && !is_special(*in, non_ascii)) *out++ = *in++;
-}
-
 }  // namespace twin::core::json_text

@@ -34,8 +34,10 @@ bool printable_ascii(std::string_view s) {
     bad |= odd(w);
   }
   if (i != s.size()) {
-    std::uint64_t w = kOnes * 'a';  // the missing bytes are printable
-    std::memcpy(&w, s.data() + i, s.size() - i);
+    char tail[8] = {'a', 'a', 'a', 'a', 'a', 'a', 'a', 'a'};  // the missing bytes are printable
+    for (std::size_t k = 0; i + k < s.size(); ++k) tail[k] = s[i + k];
+    std::uint64_t w;
+    std::memcpy(&w, tail, 8);
     bad |= odd(w);
   }
   return (bad & kHigh) == 0;

@@ -73,7 +73,11 @@ inline Status internal_error(std::string message) {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : state_(std::move(value)) {}        // NOLINT: implicit on purpose
+  Result(T value) : state_(std::move(value)) {}  // NOLINT: implicit on purpose
+  // The value made in place from `args`, for a T that is costly to move.
+  template <typename... Args>
+  explicit Result(std::in_place_t, Args&&... args)
+      : state_(std::in_place_type<T>, std::forward<Args>(args)...) {}
   Result(Status status) : state_(std::move(status)) {  // NOLINT: implicit on purpose
     assert(!std::get<Status>(state_).is_ok() && "Result needs a value or an error");
   }

@@ -41,7 +41,7 @@ core::Result<std::optional<core::Registration>> MemoryRegistrationStore::find_by
     std::string_view key) {
   auto it = by_key_.find(key);
   if (it == by_key_.end()) return std::optional<core::Registration>();
-  return std::optional<core::Registration>(registrations_[it->second]);
+  return core::Result<std::optional<core::Registration>>(std::in_place, registrations_[it->second]);
 }
 
 core::Status MemoryRegistrationStore::insert(const core::Registration& registration) {
