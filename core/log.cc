@@ -80,12 +80,6 @@ char* write_integer(char* out, std::uint64_t magnitude, bool negative) {
   return out + n;
 }
 
-void append_integer(std::string& line, std::uint64_t magnitude, bool negative) {
-  char digits[24];
-  line.append(digits,
-              static_cast<std::size_t>(write_integer(digits, magnitude, negative) - digits));
-}
-
 }  // namespace
 
 std::size_t LogField::bytes_max() const {
@@ -135,33 +129,17 @@ char* LogField::write_to(char* p) const {
 }
 
 void LogField::append_to(std::string& line) const {
+  if (kind_ != Kind::kJson || name_.secret()) {
+    // Written as Log::write writes it, into room for its longest form, then trimmed.
+    const std::size_t at = line.size();
+    line.resize(at + bytes_max());
+    line.resize(static_cast<std::size_t>(write_to(line.data() + at) - line.data()));
+    return;
+  }
   line += '"';
   line += name_.text();
   line += "\":";
-  if (name_.secret()) {
-    append_json_string(line, kRedacted);
-    return;
-  }
-  switch (kind_) {
-    case Kind::kText:
-      append_json_string(line, text_);
-      break;
-    case Kind::kInteger:
-      append_integer(line,
-                     integer_ < 0 ? 0 - static_cast<std::uint64_t>(integer_)
-                                  : static_cast<std::uint64_t>(integer_),
-                     integer_ < 0);
-      break;
-    case Kind::kUnsigned:
-      append_integer(line, unsigned_, false);
-      break;
-    case Kind::kBoolean:
-      line += integer_ != 0 ? "true" : "false";
-      break;
-    case Kind::kJson:
-      append_redacted(line, *json_);
-      break;
-  }
+  append_redacted(line, *json_);
 }
 
 namespace {
