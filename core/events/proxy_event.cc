@@ -384,34 +384,35 @@ class FastEventReader {
     return string(out);
   }
 
-  bool string_map(std::optional<Pairs>& out) {
+  // An object of names to values, or null (leaving `out` empty); `read_value` reads each value.
+  template <typename Map, typename ReadValue>
+  bool name_map(std::optional<Map>& out, ReadValue read_value) {
     if (s_.take_null()) return true;
     if (!s_.begin_object()) return false;
-    Pairs& pairs = out.emplace();
+    Map& pairs = out.emplace();
     std::string_view name;
     while (s_.next_key(name)) {
       if (has_name(pairs, name)) return false;
-      auto& [key, value] = pairs.emplace_back(Text(name), Text());
-      if (!string(value)) return false;
+      if (!read_value(
+              pairs.emplace_back(Text(name), typename Map::value_type::second_type()).second)) {
+        return false;
+      }
     }
     return !s_.failed();
   }
 
+  bool string_map(std::optional<Pairs>& out) {
+    return name_map(out, [this](Text& value) { return string(value); });
+  }
+
   bool multi_map(std::optional<Multi>& out) {
-    if (s_.take_null()) return true;
-    if (!s_.begin_object()) return false;
-    Multi& pairs = out.emplace();
-    std::string_view name;
-    while (s_.next_key(name)) {
-      if (has_name(pairs, name)) return false;
-      auto& [key, values] = pairs.emplace_back(Text(name), std::vector<Text>());
+    return name_map(out, [this](std::vector<Text>& values) {
       if (!s_.begin_array()) return false;
       while (s_.next_element()) {
         if (!string(values.emplace_back())) return false;
       }
-      if (s_.failed()) return false;
-    }
-    return !s_.failed();
+      return !s_.failed();
+    });
   }
 
   bool identity(BasicProxyIdentity<Text>& id) {

@@ -224,16 +224,12 @@ TEST_F(EsmFifo, ListingOnlyTheFailedMessageLosesTheOrderUnlessTheGroupIsKept) {
   }
 }
 
-TEST(EsmFifoGroups, TheRestOfAFailedGroupIsAddedInBatchOrder) {
-  auto message = [](std::string id, std::optional<std::string> group) {
-    sqs::Message m;
-    m.message_id = std::move(id);
-    if (group) m.attributes["MessageGroupId"] = *group;
-    return m;
-  };
-  const std::vector<sqs::Message> batch = {message("a0", "A"), message("b0", "B"),
-                                           message("a1", "A"), message("b1", "B"),
-                                           message("a2", "A"), message("x", std::nullopt)};
+// Groups A (a0, a1, a2) and B (b0, b1) interleaved, then x without a group, each made by
+// `item(id, group)`; the failures named must bring the rest of their groups along.
+template <typename Make>
+void expect_rest_of_groups_added_in_batch_order(Make item) {
+  const auto batch = std::vector{item("a0", "A"), item("b0", "B"), item("a1", "A"),
+                                 item("b1", "B"), item("a2", "A"), item("x", std::nullopt)};
   EXPECT_EQ(with_rest_of_groups(batch, {"a1"}), (std::set<std::string>{"a1", "a2"}));
   EXPECT_EQ(with_rest_of_groups(batch, {"a0", "b1"}),
             (std::set<std::string>{"a0", "a1", "a2", "b1"}));
@@ -241,24 +237,25 @@ TEST(EsmFifoGroups, TheRestOfAFailedGroupIsAddedInBatchOrder) {
   EXPECT_EQ(with_rest_of_groups(batch, {}), std::set<std::string>{});
 }
 
+TEST(EsmFifoGroups, TheRestOfAFailedGroupIsAddedInBatchOrder) {
+  expect_rest_of_groups_added_in_batch_order([](std::string id, std::optional<std::string> group) {
+    sqs::Message m;
+    m.message_id = std::move(id);
+    if (group) m.attributes["MessageGroupId"] = *group;
+    return m;
+  });
+}
+
 // The mapping keeps a batch as its event's records: the same answers from their attributes.
 TEST(EsmFifoGroups, TheRestOfAFailedGroupIsAddedInBatchOrderOverRecords) {
-  auto record = [](std::string id, std::optional<std::string> group) {
+  expect_rest_of_groups_added_in_batch_order([](std::string id, std::optional<std::string> group) {
     core::SqsRecord r;
     r.message_id = std::move(id);
     r.attributes.emplace_back("ApproximateReceiveCount", "1");
     if (group) r.attributes.emplace_back("MessageGroupId", *group);
     r.attributes.emplace_back("SentTimestamp", "1767225600000");
     return r;
-  };
-  const std::vector<core::SqsRecord> batch = {record("a0", "A"), record("b0", "B"),
-                                              record("a1", "A"), record("b1", "B"),
-                                              record("a2", "A"), record("x", std::nullopt)};
-  EXPECT_EQ(with_rest_of_groups(batch, {"a1"}), (std::set<std::string>{"a1", "a2"}));
-  EXPECT_EQ(with_rest_of_groups(batch, {"a0", "b1"}),
-            (std::set<std::string>{"a0", "a1", "a2", "b1"}));
-  EXPECT_EQ(with_rest_of_groups(batch, {"x"}), (std::set<std::string>{"x"}));
-  EXPECT_EQ(with_rest_of_groups(batch, {}), std::set<std::string>{});
+  });
 }
 
 }  // namespace

@@ -240,17 +240,24 @@ TEST_F(Esm, TimeoutLeavesTheBatchToReappear) {
   EXPECT_EQ(code_.received("slow"), 2u);
 }
 
-TEST_F(Esm, ThrottledBatchIsRetriedWithBackoffUntilTheVisibilityTimeout) {
-  std::string url = create("q");
-  lambda::FunctionConfig f = function(24 * kSecond);
-  f.timeout_s = 25;
+// Two messages, one at a time, into a function with one execution slot that runs for
+// `duration`: the second message's poller is throttled while the first one runs.
+std::string start_two_messages_on_one_slot(Esm& t, core::DurationUs duration, int timeout_s) {
+  std::string url = t.create("q");
+  lambda::FunctionConfig f = t.function(duration);
+  f.timeout_s = timeout_s;
   f.reserved_concurrent_executions = 1;
-  create_function(f);
-  send(url, "m1");
-  send(url, "m2");
-  auto c = mapping();
+  t.create_function(f);
+  t.send(url, "m1");
+  t.send(url, "m2");
+  auto c = t.mapping();
   c.batch_size = 1;
-  start(c);
+  t.start(c);
+  return url;
+}
+
+TEST_F(Esm, ThrottledBatchIsRetriedWithBackoffUntilTheVisibilityTimeout) {
+  std::string url = start_two_messages_on_one_slot(*this, 24 * kSecond, 25);
   executor_.advance(29 * kSecond);
   // m2's poller was throttled at 0, 1, 3, 7, 15 and 23 s; the next retry (31 s) would start
   // after m2's receive plus the 30 s visibility timeout, so it gave up.
@@ -267,16 +274,7 @@ TEST_F(Esm, ThrottledBatchIsRetriedWithBackoffUntilTheVisibilityTimeout) {
 // The batch keeps its event: a retry after a throttle invokes the same records (same receipt
 // handle, receive count unchanged), and the handle still deletes the message afterwards.
 TEST_F(Esm, ThrottledBatchRetriedLaterCarriesTheSameRecords) {
-  std::string url = create("q");
-  lambda::FunctionConfig f = function(2 * kSecond);
-  f.timeout_s = 3;
-  f.reserved_concurrent_executions = 1;
-  create_function(f);
-  send(url, "m1");
-  send(url, "m2");
-  auto c = mapping();
-  c.batch_size = 1;
-  start(c);
+  std::string url = start_two_messages_on_one_slot(*this, 2 * kSecond, 3);
   executor_.advance(10 * kSecond);
   // m2 was throttled at 0 and 1 s (m1 ran from 0 to 2 s) and ran at 3 s.
   EXPECT_EQ(esm_->metrics().throttles, 2);

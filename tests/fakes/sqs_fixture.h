@@ -26,6 +26,15 @@ class SqsFixture : public ::testing::Test {
     sqs_ = std::move(*opened);
   }
 
+  // A fresh service whose in-flight caps (standard and FIFO) are small enough to reach.
+  void reopen_with_cap(std::int64_t cap) {
+    options_.in_flight_max_standard = cap;
+    options_.in_flight_max_fifo = cap;
+    auto opened = SqsService::open(options_, executor_, ids_);
+    ASSERT_TRUE(opened.is_ok()) << opened.status().to_string();
+    sqs_ = std::move(*opened);
+  }
+
   std::string create(const std::string& name, AttributeMap attributes = {}) {
     auto r = sqs_->create_queue({name, std::move(attributes), {}});
     EXPECT_TRUE(r.is_ok()) << r.status().to_string();

@@ -4,17 +4,7 @@
 namespace twin::fakes::sqs {
 namespace {
 
-class SqsInFlight : public SqsFixture {
- protected:
-  // A fresh service whose caps are small enough to reach.
-  void reopen_with_cap(std::int64_t cap) {
-    options_.in_flight_max_standard = cap;
-    options_.in_flight_max_fifo = cap;
-    auto opened = SqsService::open(options_, executor_, ids_);
-    ASSERT_TRUE(opened.is_ok()) << opened.status().to_string();
-    sqs_ = std::move(*opened);
-  }
-};
+class SqsInFlight : public SqsFixture {};
 
 TEST_F(SqsInFlight, ReceiveStopsAtTheCapAndShortPollThenFailsWithOverLimit) {
   reopen_with_cap(3);

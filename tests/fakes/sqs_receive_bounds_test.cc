@@ -9,14 +9,6 @@ namespace {
 
 class SqsReceiveBounds : public SqsFixture {
  protected:
-  void reopen_with_cap(std::int64_t cap) {
-    options_.in_flight_max_standard = cap;
-    options_.in_flight_max_fifo = cap;
-    auto opened = SqsService::open(options_, executor_, ids_);
-    ASSERT_TRUE(opened.is_ok()) << opened.status().to_string();
-    sqs_ = std::move(*opened);
-  }
-
   std::vector<Message> receive_attempt(const std::string& url, const std::string& attempt_id,
                                        std::int64_t visibility_s) {
     ReceiveMessageRequest req;
