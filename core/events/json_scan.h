@@ -89,12 +89,14 @@ class JsonScanner {
     // Events are mostly written without white space: `,"name":` (no comma first) is compared
     // at once, and only a text with white space around it takes the longer way.
     const std::size_t n = name.size();
-    const char* p = first_ ? p_ : p_ + 1;
-    if (static_cast<std::size_t>(end_ - p) >= n + 3 && (first_ || *p_ == ',') && p[0] == '"' &&
-        p[n + 1] == '"' && p[n + 2] == ':' && json_text::same_bytes(p + 1, name.data(), n)) {
-      p_ = p + n + 3;
-      first_ = false;
-      return true;
+    if (end_ - p_ >= static_cast<std::ptrdiff_t>(n + (first_ ? 3 : 4)) && (first_ || *p_ == ',')) {
+      const char* p = first_ ? p_ : p_ + 1;
+      if (p[0] == '"' && p[n + 1] == '"' && p[n + 2] == ':' &&
+          json_text::same_bytes(p + 1, name.data(), n)) {
+        p_ = p + n + 3;
+        first_ = false;
+        return true;
+      }
     }
     return next_key_is_spaced(name);
   }

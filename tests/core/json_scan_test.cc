@@ -516,5 +516,19 @@ TEST(JsonScanner, KeptStringsAreAppendedAndNeverMoveEarlierOnes) {
   EXPECT_TRUE(t.failed());
 }
 
+// A text that is a view of a longer buffer ends where the view ends: a member whose key is
+// expected is not read from the bytes after it (an earlier next_key_is read the byte at the
+// end, and the key after it, when the text stopped right after a value).
+TEST(JsonScanner, ExpectedKeysAreNotReadPastTheEndOfTheText) {
+  const std::string buffer = R"({"a":1,"b":2})";
+  for (std::size_t cut = 1; cut < buffer.size(); ++cut) {
+    core::JsonScanner s(std::string_view(buffer).substr(0, cut));
+    std::int64_t value = 0;
+    if (!s.begin_object() || !s.next_key_is("a") || !s.integer(value)) continue;
+    EXPECT_EQ(s.next_key_is("b"), cut >= std::string_view(R"({"a":1,"b":)").size()) << cut;
+    EXPECT_FALSE(s.finish()) << cut;
+  }
+}
+
 }  // namespace
 }  // namespace twin::testing
