@@ -122,6 +122,27 @@ TEST(Encoding, Base64IsStrict) {
   EXPECT_FALSE(core::base64_decode("aGVs!G8="));  // outside the alphabet
 }
 
+// Every length of every byte value round-trips, and one letter outside the alphabet, or a
+// padding '=' before the last quantum, is refused wherever it stands: the quanta before the
+// last are decoded four letters at once and must refuse what the letter-by-letter loop does.
+TEST(Encoding, Base64RoundTripsAndRefusesAnyBadLetter) {
+  std::string bytes;
+  for (int n = 0; n < 64; ++n) {
+    ASSERT_EQ(core::base64_decode(core::base64_encode(bytes)).value_or("?"), bytes) << n;
+    bytes += static_cast<char>((n * 97 + 13) & 0xFF);
+  }
+  const std::string text = core::base64_encode(bytes);  // 64 bytes: 88 letters, "==" last
+  ASSERT_EQ(text.size(), 88u);
+  for (std::size_t at = 0; at < text.size(); ++at) {
+    for (char bad : {'!', '=', '\0', '\x80', '-', '_'}) {
+      if (text[at] == bad) continue;  // the padding it has
+      std::string broken = text;
+      broken[at] = bad;
+      EXPECT_FALSE(core::base64_decode(broken)) << at << " " << static_cast<int>(bad);
+    }
+  }
+}
+
 TEST(Encoding, FormDecoding) {
   std::string error;
   auto f = core::parse_form("Body=Ol%C3%A1+there&&To=whatsapp%3A%2B1&Empty", &error);
