@@ -1,6 +1,8 @@
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <chrono>
 
 #include "core/encoding.h"
 #include "core/events/proxy_event.h"
@@ -215,6 +217,31 @@ TEST(Log, SecretNamesInAnyCaseAndPosition) {
     EXPECT_FALSE(core::is_secret_name(name)) << name;
   }
   EXPECT_TRUE(core::is_secret_name(std::string(100, 'x') + "Token"));  // past any fixed buffer
+}
+
+// Every digit of the hand-written form, against std::chrono's calendar: seeded instants from
+// year 0 to 9999, and the last microsecond of that range.
+TEST(Log, TimestampsAgreeWithTheChronoCalendar) {
+  using namespace std::chrono;
+  auto expected = [](std::int64_t t) {
+    const sys_time<microseconds> at{microseconds(t)};
+    const auto day = floor<days>(at);
+    const year_month_day date(day);
+    const hh_mm_ss time(at - day);
+    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z", int(date.year()),
+                       unsigned(date.month()), unsigned(date.day()), time.hours().count(),
+                       time.minutes().count(), time.seconds().count(), time.subseconds().count());
+  };
+  constexpr std::int64_t kFirst = -62'167'219'200'000'000;  // 0000-01-01T00:00:00Z
+  constexpr std::int64_t kLast = 253'402'300'799'999'999;   // 9999-12-31T23:59:59.999999Z
+  EXPECT_EQ(core::format_timestamp_us(kLast), "9999-12-31T23:59:59.999999Z");
+  EXPECT_EQ(core::format_timestamp_us(kFirst), expected(kFirst));
+  std::uint64_t state = 7;
+  for (int i = 0; i < 2000; ++i) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    const auto t = kFirst + static_cast<std::int64_t>((state >> 1) % (kLast - kFirst));
+    ASSERT_EQ(core::format_timestamp_us(t), expected(t)) << t;
+  }
 }
 
 TEST(Log, TimestampsOutsideFourDigitYearsAreWrittenWhole) {
