@@ -40,7 +40,11 @@ class JsonKey {
 // and trimmed at the end. Values are escaped; keys need no escape (JsonKey).
 class JsonBody {
  public:
-  JsonBody() : out_(kInitialBytes, '\0'), p_(out_.data()) {}
+  // Writes into `buffer`, whose capacity it keeps (a spare response's body, see Answers).
+  explicit JsonBody(std::string buffer) : out_(std::move(buffer)) {
+    out_.resize(std::max(out_.capacity(), kInitialBytes));
+    p_ = out_.data();
+  }
   JsonBody(JsonBody&& other) noexcept {
     const auto used = other.p_ - other.out_.data();
     out_ = std::move(other.out_);
@@ -126,32 +130,53 @@ class JsonBody {
   char* p_;  // the end of what is written so far, within out_
 };
 
-// The body gets the request id as its last field.
-ProxyResponse json_response(int status, JsonBody body, const std::string& request_id) {
-  ProxyResponse r;
-  r.status_code = status;
-  r.headers.reserve(3);  // room for an Allow header
-  r.headers.emplace_back("Content-Type", "application/json");
-  r.headers.emplace_back("X-Request-Id", request_id);
-  r.body = std::move(body.text("request_id", request_id)).finish();
-  return r;
-}
+// The handler's answers to one request. Each is made in the buffers of the handler's spare
+// response (Handler::spare_response_): its body's capacity and its header strings, which the
+// last answer invoke() wrote left there. In the usual run of requests an answer is then made
+// without allocating.
+class Answers {
+ public:
+  Answers(ProxyResponse& spare, const std::string& request_id)
+      : spare_(spare), request_id_(request_id) {}
 
-ProxyResponse message_response(int status, std::string_view message,
-                               const std::string& request_id) {
-  return json_response(status, std::move(JsonBody().text("message", message)), request_id);
-}
+  // A JSON body to fill, in the spare body's buffer.
+  JsonBody body() { return JsonBody(std::move(spare_.body)); }
+  // The body gets the request id as its last field.
+  ProxyResponse json(int status, JsonBody body) {
+    ProxyResponse r = fresh(status, "application/json");
+    r.body = std::move(body.text("request_id", request_id_)).finish();
+    return r;
+  }
+  ProxyResponse message(int status, std::string_view message) {
+    return json(status, std::move(body().text("message", message)));
+  }
+  ProxyResponse internal_error() { return message(500, "Error processing request"); }
+  ProxyResponse twiml() {
+    ProxyResponse r = fresh(200, "text/xml");
+    r.body.assign(kEmptyTwiml);
+    return r;
+  }
 
-ProxyResponse internal_error_response(const std::string& request_id) {
-  return message_response(500, "Error processing request", request_id);
-}
+ private:
+  // The spare response as a new one with the headers Content-Type and X-Request-Id, written
+  // over the strings already there.
+  ProxyResponse fresh(int status, std::string_view content_type) {
+    ProxyResponse r = std::move(spare_);
+    r.status_code = status;
+    r.multi_value_headers.clear();
+    r.is_base64_encoded = false;
+    r.body.clear();
+    r.headers.resize(2);  // keeps the first two pairs' strings, drops an Allow
+    r.headers[0].first.assign("Content-Type");
+    r.headers[0].second.assign(content_type);
+    r.headers[1].first.assign("X-Request-Id");
+    r.headers[1].second.assign(request_id_);
+    return r;
+  }
 
-ProxyResponse twiml_response(const std::string& request_id) {
-  ProxyResponse r;
-  r.headers = {{"Content-Type", "text/xml"}, {"X-Request-Id", request_id}};
-  r.body = std::string(kEmptyTwiml);
-  return r;
-}
+  ProxyResponse& spare_;
+  const std::string& request_id_;
+};
 
 // The media type of a Content-Type header, lowercased, without parameters.
 std::string media_type(std::optional<std::string_view> content_type) {
@@ -207,7 +232,11 @@ Result<std::string> Handler::invoke(std::string_view event_json) {
   {
     ProxyEventView event;
     std::optional<std::string> answer;
-    if (read_proxy_event_fast(event_json, event, decoded_)) answer = serialize(handle(event));
+    if (read_proxy_event_fast(event_json, event, decoded_)) {
+      ProxyResponse response = handle(event);
+      answer = serialize(response);
+      spare_response_ = std::move(response);  // its buffers make the next answer
+    }
     // The buffer keeps its capacity for the next event, unless this one was unusually large.
     if (decoded_.capacity() > kParseBufferBytes) std::string().swap(decoded_);
     if (answer) return std::move(*answer);
@@ -262,7 +291,7 @@ ProxyResponse Handler::handle(const Event& event) {
   } catch (const std::exception& e) {
     // The detail goes to the log, never to the client.
     log_.error(request_id, "unexpected error", {{"error", e.what()}});
-    response = internal_error_response(request_id);
+    response = Answers(spare_response_, request_id).internal_error();
   }
   log_.info(request_id, "request handled",
             {{"method", event.http_method},
@@ -273,12 +302,13 @@ ProxyResponse Handler::handle(const Event& event) {
 
 template <typename Event>
 ProxyResponse Handler::route(const Event& event, const std::string& request_id) {
+  Answers answer(spare_response_, request_id);
   std::string_view resource = event.resource;
   if (resource != kRouteTrigger && resource != kRouteWebhook) {
-    return message_response(404, "Not found", request_id);
+    return answer.message(404, "Not found");
   }
   if (event.http_method != "POST") {
-    ProxyResponse r = message_response(405, "Method not allowed", request_id);
+    ProxyResponse r = answer.message(405, "Method not allowed");
     r.headers.emplace_back("Allow", "POST");
     return r;
   }
@@ -287,34 +317,33 @@ ProxyResponse Handler::route(const Event& event, const std::string& request_id) 
   std::size_t text_max =
       event.is_base64_encoded ? config_.body_bytes_max / 3 * 4 + 4 : config_.body_bytes_max;
   if (event.body && event.body->size() > text_max) {
-    return message_response(413, "Request body too large", request_id);
+    return answer.message(413, "Request body too large");
   }
   return resource == kRouteTrigger ? trigger(event, request_id) : webhook(event, request_id);
 }
 
 template <typename Event>
 ProxyResponse Handler::trigger(const Event& event, const std::string& request_id) {
+  Answers answer(spare_response_, request_id);
   std::optional<std::string_view> key = event.header("x-api-key");
   // Fail closed: without a configured key nothing is let in.
   bool authorised = config_.api_key.has_value() && key.has_value() &&
                     constant_time_equals(*config_.api_key, *key);
   if (!authorised) {
     log_.warn(request_id, "api key rejected", {{"key_present", key.has_value()}});
-    return message_response(403, "Forbidden: Invalid or missing API key", request_id);
+    return answer.message(403, "Forbidden: Invalid or missing API key");
   }
   auto invalid = [&](std::string field, std::string error) {
     std::vector<FieldError> errors{{std::move(field), std::move(error)}};
-    return json_response(
-        400,
-        std::move(
-            JsonBody().text("message", "Invalid registration data").field_errors("errors", errors)),
-        request_id);
+    return answer.json(400, std::move(answer.body()
+                                          .text("message", "Invalid registration data")
+                                          .field_errors("errors", errors)));
   };
   std::string decoded;
   std::optional<std::string_view> body = body_bytes(event, decoded);
   if (!body) return invalid("body", "is not valid base64");
   if (body->size() > config_.body_bytes_max) {
-    return message_response(413, "Request body too large", request_id);
+    return answer.message(413, "Request body too large");
   }
   if (!event.body || trim(*body).empty()) return invalid("body", "is required");
   // The body is read without a JSON tree when the scanner is sure of it (it also checks the
@@ -337,11 +366,9 @@ ProxyResponse Handler::trigger(const Event& event, const std::string& request_id
     json::array fields;
     for (const FieldError& e : errors) fields.emplace_back(e.field);
     log_.warn(request_id, "registration rejected", {{"fields", fields}});
-    return json_response(
-        400,
-        std::move(
-            JsonBody().text("message", "Invalid registration data").field_errors("errors", errors)),
-        request_id);
+    return answer.json(400, std::move(answer.body()
+                                          .text("message", "Invalid registration data")
+                                          .field_errors("errors", errors)));
   }
   bool created = false;
   registration_natural_key(request, natural_key_);
@@ -349,20 +376,18 @@ ProxyResponse Handler::trigger(const Event& event, const std::string& request_id
       ports_.registrations.find_by_natural_key(natural_key_);
   if (Status s = register_player(request, request_id, found, created); !s.is_ok()) {
     log_.error(request_id, "registration failed", {{"error", s.to_string()}});
-    return internal_error_response(request_id);
+    return answer.internal_error();
   }
   const Registration& reg = **found;
   const RegistrationRequest& r = reg.request;
-  return json_response(200,
-                       std::move(JsonBody()
-                                     .text("message", "Registration data received successfully")
-                                     .words("player", r.player_first_name, r.player_last_name)
-                                     .words("parent", r.parent_first_name, r.parent_last_name)
-                                     .words("team", r.team_name, r.age_group)
-                                     .text("status", to_string(reg.status))
-                                     .text("registration_id", reg.registration_id)
-                                     .boolean("created", created)),
-                       request_id);
+  return answer.json(200, std::move(answer.body()
+                                        .text("message", "Registration data received successfully")
+                                        .words("player", r.player_first_name, r.player_last_name)
+                                        .words("parent", r.parent_first_name, r.parent_last_name)
+                                        .words("team", r.team_name, r.age_group)
+                                        .text("status", to_string(reg.status))
+                                        .text("registration_id", reg.registration_id)
+                                        .boolean("created", created)));
 }
 
 Status Handler::register_player(const RegistrationRequest& request, const std::string& request_id,
@@ -396,16 +421,17 @@ Status Handler::register_player(const RegistrationRequest& request, const std::s
 
 template <typename Event>
 ProxyResponse Handler::webhook(const Event& event, const std::string& request_id) {
+  Answers answer(spare_response_, request_id);
   std::string type = media_type(event.header("Content-Type"));
   std::string decoded;
   std::optional<std::string_view> body = body_bytes(event, decoded);
   auto bad_request = [&](std::string_view why) {
     log_.warn(request_id, "webhook rejected", {{"reason", why}});
-    return message_response(400, std::string("Bad request: ") + std::string(why), request_id);
+    return answer.message(400, std::string("Bad request: ") + std::string(why));
   };
   if (!body) return bad_request("body is not valid base64");
   if (body->size() > config_.body_bytes_max) {
-    return message_response(413, "Request body too large", request_id);
+    return answer.message(413, "Request body too large");
   }
   if (!is_valid_utf8(*body)) return bad_request("body is not valid UTF-8");
 
@@ -420,12 +446,12 @@ ProxyResponse Handler::webhook(const Event& event, const std::string& request_id
       if (!signature || !twilio_signature_valid(*config_.twilio_auth_token,
                                                 signed_url(event, config_), fields, *signature)) {
         log_.warn(request_id, "twilio signature rejected", {{"present", signature.has_value()}});
-        return message_response(403, "Forbidden: invalid Twilio signature", request_id);
+        return answer.message(403, "Forbidden: invalid Twilio signature");
       }
     }
   } else if (type == "application/json") {
     if (config_.twilio_auth_token) {
-      return message_response(403, "Forbidden: signed form body required", request_id);
+      return answer.message(403, "Forbidden: signed form body required");
     }
     json::error_code ec;
     json::value v = json::parse(json::string_view(body->data(), body->size()), ec);
@@ -435,7 +461,7 @@ ProxyResponse Handler::webhook(const Event& event, const std::string& request_id
       fields.emplace_back(std::string(k), std::string(value.get_string()));
     }
   } else {
-    return message_response(415, "Unsupported Content-Type", request_id);
+    return answer.message(415, "Unsupported Content-Type");
   }
 
   InboundMessage message;
@@ -465,17 +491,17 @@ ProxyResponse Handler::webhook(const Event& event, const std::string& request_id
       // Twilio gets a 5xx and the message is not acknowledged; nothing is lost silently.
       log_.error(request_id, "enqueue failed",
                  {{"error", sent.status().to_string()}, {"message_sid", message.message_sid}});
-      return internal_error_response(request_id);
+      return answer.internal_error();
     }
     log_.info(request_id, "webhook queued",
               {{"message_sid", message.message_sid}, {"queue_message_id", *sent}});
-    return twiml_response(request_id);
+    return answer.twiml();
   }
   if (Status s = process_message(message, request_id); !s.is_ok()) {
     log_.error(request_id, "webhook processing failed", {{"error", s.to_string()}});
-    return internal_error_response(request_id);
+    return answer.internal_error();
   }
-  return twiml_response(request_id);
+  return answer.twiml();
 }
 
 Status Handler::process_message(const InboundMessage& message, const std::string& request_id) {

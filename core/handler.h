@@ -78,6 +78,10 @@ class Handler {
   // The strings with escapes of the event invoke() reads as views, kept across calls for the
   // capacity (released after an event larger than kParseBufferBytes).
   std::string decoded_;
+  // The last response invoke() wrote, kept for its buffers (its body's capacity and its header
+  // strings), in which the next answer is made (Answers in handler.cc). Empty after
+  // handle_proxy(), whose caller keeps the response.
+  ProxyResponse spare_response_;
   // The natural key of the registration being looked up, kept for its capacity.
   std::string natural_key_;
   // The parser's own working stack, kept across calls so it is not allocated per event.

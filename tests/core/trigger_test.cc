@@ -253,6 +253,43 @@ TEST(Routing, UnknownPathIs404AndWrongMethodIs405WithAllow) {
   EXPECT_TRUE(wrong.header("X-Request-Id").has_value());
 }
 
+// invoke() makes each answer in the buffers of the one before (Handler::spare_response_):
+// whatever the order, every answer is byte for byte the one a handler that never reuses a
+// response gives (handle_proxy, whose caller keeps each response), with the same ports.
+TEST(Routing, AnswersMadeInTheLastAnswersBuffersAreTheSameAsNewOnes) {
+  core::ProxyEvent get = proxy_event("/trigger", "");
+  get.http_method = "GET";
+  json::object bad = valid_registration();
+  bad["age_group"] = "u99s";
+  bad["parent_tel"] = "07700 900123";
+  json::object long_names = valid_registration();
+  long_names["player_first_name"] = std::string(40, 'J') + "\"quoted\"";
+  const std::vector<core::ProxyEvent> events = {
+      get,  // 405 with an Allow header, which the next answer must not keep
+      trigger(valid_registration()),
+      proxy_event("/nope", "{}"),
+      proxy_event("/webhook",
+                  R"({"MessageSid":"SM1","From":"whatsapp:+447700900123","To":"whatsapp:+1"})",
+                  {{"Content-Type", "application/json"}}),  // text/xml
+      trigger(bad),                                         // 400 listing two fields
+      trigger(valid_registration(), "wrong key"),           // 403
+      trigger(long_names),                                  // a body longer than the buffers before
+      trigger(valid_registration()),                        // the retry: 200 again
+      proxy_event("/trigger", std::string(2 * 1024 * 1024, ' '),
+                  {{"x-api-key", std::string(kApiKey)}}),
+      get};
+  const std::vector<int> statuses = {405, 200, 404, 200, 400, 403, 200, 200, 413, 405};
+  HandlerHarness reused;
+  HandlerHarness fresh;
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    auto out = reused.handler().invoke(json::serialize(core::to_json(events[i])));
+    ASSERT_TRUE(out.is_ok()) << i;
+    const core::ProxyResponse expected = fresh.handler().handle_proxy(events[i]);
+    EXPECT_EQ(expected.status_code, statuses[i]) << i;
+    EXPECT_EQ(*out, core::serialize(expected)) << i;
+  }
+}
+
 TEST(Routing, LogLinesAreJsonWithVirtualTimestampAndRequestId) {
   HandlerHarness h;
   core::ProxyResponse r = h.call(trigger(valid_registration()));
