@@ -143,6 +143,8 @@ class JsonScanner {
   }
 
   bool failed() const { return failed_; }
+  // Where the scanner stands in its text: just after what it has read.
+  const char* position() const { return p_; }
 
  private:
   bool fail() {

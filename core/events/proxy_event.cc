@@ -326,7 +326,8 @@ class FastEventReader {
   using Pairs = BasicStringPairs<Text>;
   using Multi = BasicMultiValues<Text>;
 
-  FastEventReader(std::string_view text, std::string* decoded) : s_(text), decoded_(decoded) {}
+  FastEventReader(std::string_view text, std::string* decoded)
+      : s_(text), decoded_(decoded), p_(text.data()), end_(text.data() + text.size()) {}
 
   bool read(Event& e) {
     if (!s_.begin_object()) return false;
@@ -339,14 +340,151 @@ class FastEventReader {
       if (field != kUnknownField && !first_time(seen, field)) return false;
       if (!member(field, e)) return false;
     }
-    if (!s_.finish() || !method_ || (!resource_ && !path_)) return false;
+    return s_.finish() && finish(e);
+  }
+
+  // The event in its canonical form, read in one forward pass: written without white space,
+  // with its members and those of requestContext and identity in to_json's order (the order
+  // API Gateway and the gateway fake write), any of them absent, and no other member. Each key
+  // is compared where it must stand and each null or plain string is taken where it lies; the
+  // maps, the integer, and strings with escapes or UTF-8 are read by the scanner (as read()
+  // reads them). False for any text not in that form, before or after reading part of it: the
+  // caller then reads the text again with read() on a new event, which accepts or refuses it.
+  // Whatever this accepts, read() accepts with the same values (tests compare both readers on
+  // every event they have). Only for views (Text = std::string_view).
+  bool read_canonical(Event& e) {
+    char lead = '{';
+    auto optional_string = [this](std::optional<Text>& out) {
+      return null_at() || string_at(out.emplace());
+    };
+    auto text = [this](Text& out) { return null_at() || string_at(out); };
+    auto pairs = [this](std::optional<Pairs>& out) {
+      return null_at() || scanned([&] { return string_map(out); });
+    };
+    auto multi = [this](std::optional<Multi>& out) {
+      return null_at() || scanned([&] { return multi_map(out); });
+    };
+    if ((key_at(lead, "resource") && !optional_string(resource_)) ||
+        (key_at(lead, "path") && !optional_string(path_)) ||
+        (key_at(lead, "httpMethod") && !string_at(method_.emplace()))) {
+      return false;
+    }
+    std::optional<Pairs> headers;
+    std::optional<Multi> multi_value_headers;
+    if ((key_at(lead, "headers") && !pairs(headers)) ||
+        (key_at(lead, "multiValueHeaders") && !multi(multi_value_headers)) ||
+        (key_at(lead, "queryStringParameters") && !pairs(e.query_string_parameters)) ||
+        (key_at(lead, "multiValueQueryStringParameters") &&
+         !multi(e.multi_value_query_string_parameters)) ||
+        (key_at(lead, "pathParameters") && !pairs(e.path_parameters)) ||
+        (key_at(lead, "stageVariables") && !pairs(e.stage_variables))) {
+      return false;
+    }
+    if (headers) e.headers = std::move(*headers);
+    if (multi_value_headers) e.multi_value_headers = std::move(*multi_value_headers);
+    if (key_at(lead, "requestContext") && !null_at()) {
+      BasicProxyRequestContext<Text>& c = e.request_context;
+      constexpr auto& kText = kContextText<Text>;
+      char inner = '{';
+      for (std::size_t i = 0; i < kContextTextBeforeEpoch; ++i) {
+        if (key_at(inner, kText[i].first) && !text(c.*kText[i].second)) return false;
+      }
+      if (key_at(inner, "requestTimeEpoch") && !null_at() &&
+          !scanned([&] { return s_.integer(c.request_time_epoch_ms); })) {
+        return false;
+      }
+      for (std::size_t i = kContextTextBeforeEpoch; i < std::size(kText); ++i) {
+        if (key_at(inner, kText[i].first) && !text(c.*kText[i].second)) return false;
+      }
+      if (key_at(inner, "identity") && !null_at()) {
+        char field = '{';
+        for (const auto& [name, target] : kIdentityText<Text>) {
+          if (key_at(field, name) && !optional_string(c.identity.*target)) return false;
+        }
+        if (!close_at(field)) return false;
+      }
+      if (!close_at(inner)) return false;
+    }
+    if ((key_at(lead, "body") && !optional_string(e.body)) ||
+        (key_at(lead, "isBase64Encoded") && !null_at() && !boolean_at(e.is_base64_encoded))) {
+      return false;
+    }
+    return close_at(lead) && p_ == end_ && finish(e);
+  }
+
+ private:
+  // What both readers do last: httpMethod and one of resource and path are required.
+  bool finish(Event& e) {
+    if (!method_ || (!resource_ && !path_)) return false;
     e.http_method = std::move(*method_);
     e.resource = resource_ ? *resource_ : path_.value_or(Text());
     e.path = path_ ? std::move(*path_) : e.resource;
     return true;
   }
 
- private:
+  // read_canonical()'s steps, each at p_. A member's key where it must stand: `lead` (the '{' of
+  // the object, or ',' after a member), then `"name":`; consumed with `lead` set to ',' when it
+  // is there, else nothing is consumed (the member is absent, or the text is not canonical).
+  bool key_at(char& lead, std::string_view name) {
+    const std::size_t n = name.size();
+    if (static_cast<std::size_t>(end_ - p_) < n + 4 || p_[0] != lead || p_[1] != '"' ||
+        p_[n + 2] != '"' || p_[n + 3] != ':' || !json_text::same_bytes(p_ + 2, name.data(), n)) {
+      return false;
+    }
+    p_ += n + 4;
+    lead = ',';
+    return true;
+  }
+  // The end of an object whose members were read with `lead`: "{}" when none was there.
+  bool close_at(char lead) {
+    if (lead == '{') {
+      if (end_ - p_ < 2 || p_[0] != '{' || p_[1] != '}') return false;
+      p_ += 2;
+      return true;
+    }
+    if (p_ == end_ || *p_ != '}') return false;
+    ++p_;
+    return true;
+  }
+  bool null_at() {
+    if (end_ - p_ < 4 || !json_text::same_bytes(p_, "null", 4)) return false;
+    p_ += 4;
+    return true;
+  }
+  bool boolean_at(bool& out) {
+    if (end_ - p_ >= 4 && json_text::same_bytes(p_, "true", 4)) {
+      out = true;
+      p_ += 4;
+      return true;
+    }
+    if (end_ - p_ >= 5 && json_text::same_bytes(p_, "false", 5)) {
+      out = false;
+      p_ += 5;
+      return true;
+    }
+    return false;
+  }
+  // A string: a plain one (no escape, control byte or UTF-8) as a view where it lies, any other
+  // through the scanner, which checks and decodes it.
+  bool string_at(Text& out) {
+    if (p_ == end_ || *p_ != '"') return false;
+    const char* stop = json_text::find_special(p_ + 1, end_, true);
+    if (stop != end_ && *stop == '"') {
+      out = Text(p_ + 1, static_cast<std::size_t>(stop - p_ - 1));
+      p_ = stop + 1;
+      return true;
+    }
+    return scanned([&] { return s_.string_kept(out, *decoded_); });
+  }
+  // One value read by the scanner from p_ on; p_ moves past it.
+  template <typename Read>
+  bool scanned(Read read) {
+    s_ = JsonScanner(std::string_view(p_, static_cast<std::size_t>(end_ - p_)));
+    if (!read()) return false;
+    p_ = s_.position();
+    return true;
+  }
+
   // The next member of an object whose known members are `names`: its key, and in `index` its
   // place in `names` (names.size() for another key). The name after the last one found is
   // tried first, against the text itself. False at the closing brace or on a syntax error.
@@ -503,6 +641,8 @@ class FastEventReader {
   std::string* decoded_;  // the view reader's decoded strings
   std::string scratch_;   // the owning reader's decoded string, copied out at once
   std::optional<Text> resource_, path_, method_;
+  const char* p_;  // read_canonical()'s position
+  const char* const end_;
 };
 
 }  // namespace
@@ -512,9 +652,16 @@ bool read_proxy_event_fast(std::string_view text, ProxyEvent& e) {
 }
 
 bool read_proxy_event_fast(std::string_view text, ProxyEventView& e, std::string& decoded) {
+  if (read_proxy_event_canonical(text, e, decoded)) return true;
+  e = ProxyEventView();
+  decoded.clear();
+  return FastEventReader<std::string_view>(text, &decoded).read(e);
+}
+
+bool read_proxy_event_canonical(std::string_view text, ProxyEventView& e, std::string& decoded) {
   decoded.clear();
   decoded.reserve(text.size() + JsonScanner::kDecodeSlackBytes);
-  return FastEventReader<std::string_view>(text, &decoded).read(e);
+  return FastEventReader<std::string_view>(text, &decoded).read_canonical(e);
 }
 
 json::object to_json(const ProxyEvent& e) {

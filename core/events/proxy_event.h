@@ -115,6 +115,12 @@ bool read_proxy_event_fast(std::string_view text, ProxyEvent& out);
 // call). Both must outlive `out` and stay unchanged while it is used. Accepts and refuses
 // exactly the texts the owning reader does, and reads the same values (tests check both).
 bool read_proxy_event_fast(std::string_view text, ProxyEventView& out, std::string& decoded);
+// The view reader's first step: reads only an event in the canonical form (no white space, the
+// members of the event, requestContext and identity in to_json's order, each one optional, no
+// other member), for little more than a comparison per key; false for any other text, and
+// `out` is then left part-read. read_proxy_event_fast then reads a new event the general way.
+// Whatever this accepts, the general way reads the same (tests check it).
+bool read_proxy_event_canonical(std::string_view text, ProxyEventView& out, std::string& decoded);
 boost::json::object to_json(const ProxyEvent& event);
 // The event as JSON text, written directly: the same bytes as boost::json::serialize(to_json())
 // (tests check it), without building the tree.

@@ -60,10 +60,19 @@ std::optional<std::string> fast_proxy_event(std::string_view text) {
   std::string decoded = "left over from an earlier event";
   const bool viewed = core::read_proxy_event_fast(text, view, decoded);
   EXPECT_EQ(viewed, owned) << text;
-  if (!owned) return std::nullopt;
+  if (!owned) {
+    core::ProxyEventView canonical;
+    EXPECT_FALSE(core::read_proxy_event_canonical(text, canonical, decoded)) << text;
+    return std::nullopt;
+  }
   std::string written = json::serialize(core::to_json(e));
   if (viewed) {
     EXPECT_EQ(core::serialize(view), written) << text;
+  }
+  // The view reader's first step, which reads only the canonical form, reads it the same way.
+  core::ProxyEventView canonical;
+  if (core::read_proxy_event_canonical(text, canonical, decoded)) {
+    EXPECT_EQ(core::serialize(canonical), written) << text;
   }
   return written;
 }
@@ -161,6 +170,99 @@ TEST(FastProxyEvent, EdgeCasesAreReadAlikeOrRefused) {
   EXPECT_FALSE(fast_proxy_event(cases[10]).has_value());  // a lone surrogate is refused
   EXPECT_FALSE(fast_proxy_event(cases[19]).has_value());  // an SQS event is routed elsewhere
   EXPECT_TRUE(fast_proxy_event(cases[28]).has_value());
+}
+
+// The canonical form (what to_json and API Gateway write) is read by the view reader's first
+// step, read_proxy_event_canonical: every sample event in that form, with any one member of
+// the event, requestContext or identity left out, and with seeded mutations, reads the same
+// as the general way (fast_proxy_event compares them), and the unmutated forms are all taken
+// by the first step itself.
+TEST(FastProxyEvent, CanonicalEventsAreReadByTheFirstStepAlike) {
+  std::vector<std::string> canonical;
+  // An object without one member, the others in their order.
+  auto without = [](const json::object& object, std::string_view name) {
+    json::object out;
+    for (const auto& member : object) {
+      if (member.key() != name) out[member.key()] = member.value();
+    }
+    return out;
+  };
+  for (const std::string& text : sample_events()) {
+    if (!slow_proxy_event(text)) continue;
+    const json::object event =
+        core::to_json(*core::parse_proxy_event(json::parse(text).as_object()));
+    canonical.push_back(json::serialize(event));
+    for (const auto& member : event)
+      canonical.push_back(json::serialize(without(event, member.key())));
+    const json::object& context = event.at("requestContext").as_object();
+    for (const auto& member : context) {
+      json::object copy = event;
+      copy["requestContext"] = without(context, member.key());
+      canonical.push_back(json::serialize(copy));
+    }
+    const json::object& identity = context.at("identity").as_object();
+    for (const auto& member : identity) {
+      json::object copy = event;
+      copy["requestContext"].as_object()["identity"] = without(identity, member.key());
+      canonical.push_back(json::serialize(copy));
+    }
+  }
+  ASSERT_GE(canonical.size(), 5u);
+  // Escapes, UTF-8, maps, the epoch and the flag, in canonical order: the scanner's share.
+  canonical.push_back(
+      R"({"resource":"\/t","httpMethod":"POST","headers":{"A":"\u00e9","B":"q\"q"},)"
+      R"("multiValueHeaders":{"A":["\u00e9","\\"]},"queryStringParameters":{"q":"1"},)"
+      R"("multiValueQueryStringParameters":{"q":["1","2"]},"pathParameters":{"id":"7"},)"
+      R"("stageVariables":{},"requestContext":{"path":"\/prod\/t","requestTimeEpoch":-12,)"
+      "\"domainName\":\"caf\xC3\xA9\",\"identity\":{\"sourceIp\":\"1\\u002e2\",\"userAgent\":\"\"}}"
+      ","
+      R"("body":"\"b\"\n","isBase64Encoded":true})");
+  canonical.push_back(R"({"path":"/webhook","httpMethod":"POST","requestContext":{}})");
+  canonical.push_back(R"({"resource":"/t","httpMethod":"GET","requestContext":{"identity":{}}})");
+  for (const std::string& text : canonical) {
+    core::ProxyEventView e;
+    std::string decoded;
+    // Without httpMethod, or without both resource and path, it is no event at all.
+    const auto slow = slow_proxy_event(text);
+    EXPECT_EQ(core::read_proxy_event_canonical(text, e, decoded), slow.has_value()) << text;
+    EXPECT_EQ(fast_proxy_event(text), slow) << text;
+  }
+  // Not canonical: white space, another order, an unknown or a repeated member. Each falls to
+  // the general way, which reads or refuses it as before.
+  for (const std::string text : {
+           R"({"resource":"/t", "httpMethod":"POST"})",
+           R"({"httpMethod":"POST","resource":"/t"})",
+           R"({"resource":"/t","httpMethod":"POST","extra":1})",
+           R"({"resource":"/t","httpMethod":"POST","requestContext":{"stage":"a","stage":"b"}})",
+           R"({"resource":"/t","httpMethod":"POST","requestContext":{"identity":{"x":1}}})",
+           R"({"resource":"/t","httpMethod":"POST"} )",
+           R"({"resource":"/t","httpMethod":"POST"})"
+           R"(})",
+       }) {
+    core::ProxyEventView e;
+    std::string decoded;
+    EXPECT_FALSE(core::read_proxy_event_canonical(text, e, decoded)) << text;
+    const auto fast = fast_proxy_event(text);
+    if (fast) {
+      EXPECT_EQ(fast, slow_proxy_event(text)) << text;
+    }
+  }
+  constexpr std::uint64_t kSeed = 20261130;
+  Mutator m = event_mutator(kSeed);
+  int accepted = 0;
+  for (const std::string& text : canonical) {
+    for (int i = 0; i < 40; ++i) {
+      std::string mutated = m.mutate(text);
+      core::ProxyEventView e;
+      std::string decoded;
+      if (core::read_proxy_event_canonical(mutated, e, decoded)) ++accepted;
+      const auto fast = fast_proxy_event(mutated);
+      if (fast) {
+        ASSERT_EQ(fast, slow_proxy_event(mutated)) << "seed " << kSeed << ", text: " << mutated;
+      }
+    }
+  }
+  EXPECT_GT(accepted, 100);  // mutations the first step still takes, compared above
 }
 
 TEST(FastProxyEvent, ViewsPointIntoTheTextOrTheDecodedStrings) {
