@@ -360,6 +360,33 @@ TEST(Log, JsonStringEscapingMatchesBoostOnDenseAndRandomTexts) {
   }
 }
 
+// The escaped size is counted sixteen bytes at a time where a block has no control byte: texts
+// of quotes, backslashes and letters up to past 255 blocks (where the lane counts are added
+// up), with and without a control byte somewhere, against Boost.JSON's escaping.
+TEST(Log, JsonEscapedSizeCountsBlocksOfQuotesAndBackslashes) {
+  std::uint64_t state = 99;
+  auto next = [&] {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<unsigned>(state >> 33);
+  };
+  for (std::size_t size : {0u, 15u, 16u, 17u, 255u * 16, 255u * 16 + 1, 256u * 16 + 7, 5000u}) {
+    for (int variant = 0; variant < 3; ++variant) {
+      std::string text(size, 'a');
+      for (char& c : text) {
+        const unsigned r = next() % 4;
+        c = r == 0 ? '"' : r == 1 ? '\\' : static_cast<char>('a' + next() % 26);
+      }
+      if (variant == 1) text.assign(size, '"');                  // every lane counts each block
+      if (variant == 2 && size > 0) text[next() % size] = '\n';  // one block counted by hand
+      const std::string expected = boost::json::serialize(boost::json::value(text));
+      EXPECT_EQ(core::json_escaped_size(text), expected.size() - 2) << size << " " << variant;
+      std::string ours;
+      core::append_json_string(ours, text);
+      EXPECT_EQ(ours, expected) << size << " " << variant;
+    }
+  }
+}
+
 TEST(Log, JsonStringEscaping) {
   std::string out;
   core::append_json_string(out, "a\"b\\c\n\x01");
