@@ -276,7 +276,8 @@ ProxyResponse Handler::handle_proxy(const ProxyEvent& event) { return handle(eve
 
 template <typename Event>
 ProxyResponse Handler::handle(const Event& event) {
-  std::string request_id = ports_.ids.next_uuid();
+  ports_.ids.next_uuid_into(request_id_);
+  const std::string& request_id = request_id_;
   if (log_.enabled(spdlog::level::debug)) {
     log_.debug(request_id, "request received",
                {{"method", event.http_method},
@@ -545,7 +546,8 @@ const std::string* fifo_group(const SqsRecord& record) {
 }  // namespace
 
 SqsBatchResponse Handler::handle_sqs(const SqsEvent& event) {
-  std::string request_id = ports_.ids.next_uuid();
+  ports_.ids.next_uuid_into(request_id_);
+  const std::string& request_id = request_id_;
   SqsBatchResponse response;
   std::set<std::string_view> failed_groups;
   for (const SqsRecord& record : event.records) {

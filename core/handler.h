@@ -82,6 +82,8 @@ class Handler {
   // strings), in which the next answer is made (Answers in handler.cc). Empty after
   // handle_proxy(), whose caller keeps the response.
   ProxyResponse spare_response_;
+  // The id of the request being handled, kept for its capacity.
+  std::string request_id_;
   // The natural key of the registration being looked up, kept for its capacity.
   std::string natural_key_;
   // The parser's own working stack, kept across calls so it is not allocated per event.

@@ -11,25 +11,21 @@ std::uint64_t SeededIdSource::next64() {
   return z ^ (z >> 31);
 }
 
-std::string SeededIdSource::next_uuid() {
+void SeededIdSource::write_uuid(char* out) {
   std::uint64_t hi = next64();
   std::uint64_t lo = next64();
   hi = (hi & ~0xF000ULL) | 0x4000ULL;                  // version 4
   lo = (lo & ~(0xC000ULL << 48)) | (0x8000ULL << 48);  // variant 10xx
   static constexpr char kHex[] = "0123456789abcdef";
-  // The 32 digits first, then placed around the dashes (8-4-4-4-12).
-  char digits[32];
+  // The 32 digits in their places around the dashes (8-4-4-4-12).
+  static constexpr unsigned char kPlace[32] = {0,  1,  2,  3,  4,  5,  6,  7,  9,  10, 11,
+                                               12, 14, 15, 16, 17, 19, 20, 21, 22, 24, 25,
+                                               26, 27, 28, 29, 30, 31, 32, 33, 34, 35};
   for (int i = 0; i < 16; ++i) {
-    digits[i] = kHex[(hi >> (60 - 4 * i)) & 15];
-    digits[16 + i] = kHex[(lo >> (60 - 4 * i)) & 15];
+    out[kPlace[i]] = kHex[(hi >> (60 - 4 * i)) & 15];
+    out[kPlace[16 + i]] = kHex[(lo >> (60 - 4 * i)) & 15];
   }
-  std::string out(36, '-');
-  std::memcpy(&out[0], digits, 8);
-  std::memcpy(&out[9], digits + 8, 4);
-  std::memcpy(&out[14], digits + 12, 4);
-  std::memcpy(&out[19], digits + 16, 4);
-  std::memcpy(&out[24], digits + 20, 12);
-  return out;
+  out[8] = out[13] = out[18] = out[23] = '-';
 }
 
 core::Result<std::string> MemoryQueue::send(std::string_view body) {

@@ -36,7 +36,7 @@ class ManualClock : public core::Clock {
 class SeededIdSource : public core::IdSource {
  public:
   explicit SeededIdSource(std::uint64_t seed) : state_(seed) {}
-  std::string next_uuid() override;
+  void write_uuid(char* out) override;
 
  private:
   std::uint64_t next64();

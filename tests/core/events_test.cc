@@ -311,6 +311,13 @@ TEST(SeededIdSource, GoldenFirstOutputs) {
   fakes::SeededIdSource again(1);
   again.next_uuid();
   EXPECT_EQ(ids.next_uuid(), again.next_uuid());
+  // Into a kept string, replacing whatever it held: the same ids in the same order.
+  fakes::SeededIdSource a(1), b(1);
+  std::string kept = "a longer string than any id, left over from before";
+  for (int i = 0; i < 3; ++i) {
+    a.next_uuid_into(kept);
+    EXPECT_EQ(kept, b.next_uuid());
+  }
 }
 
 TEST(Log, JsonStringEscapingMatchesBoostAtEveryBlockOffset) {

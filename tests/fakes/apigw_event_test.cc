@@ -24,8 +24,10 @@ constexpr std::uint64_t kSeed = 5;
 // event then depends only on the request and the time, not on how many came before it.
 class PinnedIds : public core::IdSource {
  public:
-  std::string next_uuid() override {
-    return pinned_ ? "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9" : seeded_.next_uuid();
+  void write_uuid(char* out) override {
+    if (!pinned_) return seeded_.write_uuid(out);
+    constexpr std::string_view kPinned = "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9";
+    kPinned.copy(out, kPinned.size());
   }
   void pin() { pinned_ = true; }
 
