@@ -5,6 +5,7 @@
 
 #include <cassert>
 #include <cstdint>
+#include <cstring>
 
 #include "core/encoding.h"
 
@@ -31,12 +32,28 @@ std::string sha256_hex(std::string_view bytes) {
 }
 
 bool constant_time_equals(std::string_view secret, std::string_view candidate) {
-  // Walk the secret's whole length whatever the candidate holds; fold every difference, the
-  // length mismatch included, into one accumulator that is tested once at the end.
-  volatile std::uint8_t diff = secret.size() == candidate.size() ? 0 : 1;
-  for (std::size_t i = 0; i < secret.size(); ++i) {
-    std::uint8_t c = i < candidate.size() ? static_cast<std::uint8_t>(candidate[i]) : 0;
-    diff = static_cast<std::uint8_t>(diff | (static_cast<std::uint8_t>(secret[i]) ^ c));
+  // Walk the secret's whole length whatever the candidate holds, eight bytes at a time; fold
+  // every difference, the length mismatch included, into one accumulator that is tested once
+  // at the end. Where the candidate is shorter its missing bytes are zeros, so the time taken
+  // depends on the two lengths only, never on a byte of either.
+  auto candidate_byte = [candidate](std::size_t k) -> std::uint64_t {
+    return k < candidate.size() ? static_cast<std::uint8_t>(candidate[k]) : 0;
+  };
+  volatile std::uint64_t diff = secret.size() == candidate.size() ? 0 : 1;
+  std::size_t i = 0;
+  for (; i + 8 <= secret.size(); i += 8) {
+    std::uint64_t a = 0;
+    std::uint64_t b = 0;
+    std::memcpy(&a, secret.data() + i, 8);
+    if (i + 8 <= candidate.size()) {
+      std::memcpy(&b, candidate.data() + i, 8);
+    } else {
+      for (std::size_t k = 0; k < 8; ++k) b |= candidate_byte(i + k) << (8 * k);
+    }
+    diff = diff | (a ^ b);
+  }
+  for (; i < secret.size(); ++i) {
+    diff = diff | (static_cast<std::uint8_t>(secret[i]) ^ candidate_byte(i));
   }
   return diff == 0;
 }

@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 #include <chrono>
 
+#include "core/crypto.h"
 #include "core/encoding.h"
 #include "core/events/proxy_event.h"
 #include "core/events/sqs_event.h"
@@ -142,6 +143,27 @@ TEST(Encoding, Base64RoundTripsAndRefusesAnyBadLetter) {
       broken[at] = bad;
       EXPECT_FALSE(core::base64_decode(broken)) << at << " " << static_cast<int>(bad);
     }
+  }
+}
+
+// Eight bytes at a time and the rest one by one: equal texts of every length to 40 are equal,
+// and one changed byte anywhere, a prefix, or one byte more is not.
+TEST(Encoding, ConstantTimeEqualsComparesEveryByteAndTheLength) {
+  for (std::size_t n = 0; n <= 40; ++n) {
+    std::string secret(n, 'k');
+    for (std::size_t i = 0; i < n; ++i) secret[i] = static_cast<char>('A' + (i * 7) % 26);
+    EXPECT_TRUE(core::constant_time_equals(secret, std::string(secret))) << n;
+    for (std::size_t i = 0; i < n; ++i) {
+      std::string other = secret;
+      other[i] = static_cast<char>(other[i] ^ 0x20);
+      EXPECT_FALSE(core::constant_time_equals(secret, other)) << n << " " << i;
+    }
+    if (n > 0) {
+      EXPECT_FALSE(core::constant_time_equals(secret, secret.substr(0, n - 1))) << n;
+      // A candidate whose missing bytes are the zeros the comparison pads with.
+      EXPECT_FALSE(core::constant_time_equals(secret + std::string(1, '\0'), secret)) << n;
+    }
+    EXPECT_FALSE(core::constant_time_equals(secret, secret + "x")) << n;
   }
 }
 
