@@ -7,6 +7,7 @@
 
 #include <boost/json.hpp>
 #include <cstdint>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -363,6 +364,51 @@ TEST(FastProxyEvent, PathParametersAreReadAlikeOrRefused) {
     }
   }
   EXPECT_GT(accepted, 50);
+}
+
+// Fees written with a decimal point are read as digits over a power of ten: the very double
+// Boost.JSON reads, bit for bit, for seeded decimals with the point anywhere, negative ones,
+// 15-digit ones, and the usual money amounts.
+TEST(FastRegistrationPayload, DecimalFeesAreTheDoublesBoostJsonReads) {
+  std::vector<std::string> numbers = {"27.5",
+                                      "0.29",
+                                      "45.50",
+                                      "0.1",
+                                      "0.3",
+                                      "-0.0",
+                                      "9.995",
+                                      "100000.01",
+                                      "999999999999.999",
+                                      "0.00000000000001",
+                                      "12345678901234.5",
+                                      "1.23456789012345",
+                                      "-9.9999999999999"};
+  std::uint64_t state = 11;
+  auto next = [&] {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<unsigned>(state >> 33);
+  };
+  for (int i = 0; i < 3000; ++i) {
+    const unsigned count = 1 + next() % 13;  // with ".0" and a sign, the 16 characters read
+    std::string digits;
+    for (unsigned k = 0; k < count; ++k) digits += static_cast<char>('0' + next() % 10);
+    const unsigned whole = 1 + next() % count;  // digits before the point, at least one
+    std::string number = digits.substr(0, whole);
+    if (number.size() > 1 && number[0] == '0') number[0] = '1';  // JSON has no leading zero
+    number += "." + (whole < count ? digits.substr(whole) : std::string("0"));
+    if (next() % 4 == 0) number = "-" + number;
+    numbers.push_back(number);
+  }
+  for (const std::string& number : numbers) {
+    const std::string body = R"({"membership_fee_amount":)" + number + "}";
+    core::RegistrationPayload p;
+    ASSERT_TRUE(core::read_registration_payload_fast(body, p)) << number;
+    const core::PayloadValue& v = p.values[core::kRegistrationFieldCount - 2];
+    ASSERT_EQ(v.type, core::PayloadValue::Type::kDouble) << number;
+    const double expected = json::parse(number).as_double();
+    EXPECT_EQ(std::memcmp(&v.number, &expected, sizeof expected), 0)
+        << number << ": " << v.number << " against " << expected;
+  }
 }
 
 TEST(FastRegistrationPayload, ReadsBodiesAsTheTreeReaderDoes) {
