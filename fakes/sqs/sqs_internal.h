@@ -29,6 +29,14 @@ inline constexpr std::uint64_t kSequenceNumberBase = 18'000'000'000'000'000'000U
 inline constexpr core::DurationUs kReceiptHandleLifetime =
     kVisibilityTimeoutSecondsMax * core::kMicrosPerSecond;
 
+// A receive hides its (at most ten) messages in one statement, a rowid range scan
+// `seq BETWEEN lo AND hi` filtered by a CASE over their seqs, when the range holds fewer rows
+// than this; otherwise in one statement per row. Each statement's setup and teardown
+// cost SQLite about a fifth of changing a row, and `seq IN (...)` builds a temporary B-tree
+// that cost more than the statements it saved. Messages received together were mostly sent
+// together, so their range is short.
+inline constexpr std::int64_t kSeqSpanMax = 64;
+
 // A ReceiveRequestAttemptId can repeat its receive for 5 minutes (reference 3.12).
 inline constexpr core::DurationUs kReceiveAttemptLifetime = 5 * 60 * core::kMicrosPerSecond;
 

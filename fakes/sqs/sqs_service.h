@@ -58,6 +58,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -182,6 +183,9 @@ class SqsService {
   core::Result<std::vector<StoredMessage>> select_standard(const Queue& queue, std::int64_t limit);
   core::Result<std::vector<StoredMessage>> select_fifo(const Queue& queue, std::int64_t limit);
   core::Result<bool> move_to_dead_letter_queue(Queue& queue, const StoredMessage& message);
+  // Hides the received messages `seqs` until `visible_at`, counting the receive (at `now`).
+  core::Status mark_received(std::span<const std::int64_t> seqs, core::TimeUs visible_at,
+                             core::TimeUs now);
   // Takes the stored message's strings.
   Message make_message(const Queue& queue, StoredMessage&& stored,
                        const ReceiveMessageRequest& request, std::string handle);
