@@ -200,17 +200,12 @@ core::Result<std::vector<SqsService::BatchDelete>> SqsService::delete_at_once(
   // The entries that delete_one would delete in its one statement, if their handles name
   // messages no other entry names: then the order of the entries cannot matter.
   std::vector<std::size_t> fresh;
-  std::int64_t lo = std::numeric_limits<std::int64_t>::max();
-  std::int64_t hi = std::numeric_limits<std::int64_t>::min();
   for (std::size_t i = 0; i < entries.size(); ++i) {
     auto handle = parse_receipt_handle(queue, entries[i].receipt_handle);
     if (!handle.is_ok()) continue;
     out[i].handle = *handle;
     out[i].parsed = true;
-    if (!deletes_at_once(queue, *handle)) continue;
-    fresh.push_back(i);
-    lo = std::min(lo, handle->seq);
-    hi = std::max(hi, handle->seq);
+    if (deletes_at_once(queue, *handle)) fresh.push_back(i);
   }
   std::erase_if(fresh, [&](std::size_t i) {
     for (std::size_t j = 0; j < entries.size(); ++j) {
@@ -218,6 +213,12 @@ core::Result<std::vector<SqsService::BatchDelete>> SqsService::delete_at_once(
     }
     return false;
   });
+  std::int64_t lo = std::numeric_limits<std::int64_t>::max();
+  std::int64_t hi = std::numeric_limits<std::int64_t>::min();
+  for (std::size_t i : fresh) {
+    lo = std::min(lo, out[i].handle.seq);
+    hi = std::max(hi, out[i].handle.seq);
+  }
   if (fresh.size() < 2 || hi - lo >= kSeqSpanMax) return out;  // delete_one's way
   static const auto kSql = [] {                                // [n - 1]: for n messages
     std::array<std::string, kBatchEntriesMax> sql;
