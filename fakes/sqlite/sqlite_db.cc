@@ -67,8 +67,9 @@ void Statement::reset() {
 
 std::string Statement::column_text(int index) const {
   const void* data = sqlite3_column_blob(stmt_, index);
-  int size = sqlite3_column_bytes(stmt_, index);
+  // NULL (or empty): no size to ask for. A received message reads about five NULL columns.
   if (data == nullptr) return {};
+  int size = sqlite3_column_bytes(stmt_, index);
   return std::string(static_cast<const char*>(data), static_cast<std::size_t>(size));
 }
 

@@ -29,6 +29,14 @@ inline constexpr std::uint64_t kSequenceNumberBase = 18'000'000'000'000'000'000U
 inline constexpr core::DurationUs kReceiptHandleLifetime =
     kVisibilityTimeoutSecondsMax * core::kMicrosPerSecond;
 
+// A receive or a DeleteMessageBatch changes its (at most ten) rows in one statement, a rowid
+// range scan `seq BETWEEN lo AND hi` filtered by a CASE over their seqs, when the range holds
+// fewer rows than this; otherwise in one statement per row. Each statement's setup and teardown
+// cost SQLite about a fifth of changing a row, and `seq IN (...)` builds a temporary B-tree
+// that cost more than the statements it saved. Messages received together were mostly sent
+// together, so their range is short.
+inline constexpr std::int64_t kSeqSpanMax = 64;
+
 // A ReceiveRequestAttemptId can repeat its receive for 5 minutes (reference 3.12).
 inline constexpr core::DurationUs kReceiveAttemptLifetime = 5 * 60 * core::kMicrosPerSecond;
 
@@ -148,6 +156,15 @@ struct SqsService::ReceiptHandle {
   std::int64_t seq = 0;
   std::int64_t receive_count = 0;
   core::TimeUs issued_at = 0;
+};
+
+// An entry of a DeleteMessageBatch after delete_at_once: done (deleted), or to be checked
+// with delete_checked (its DELETE ran and did not delete it), or neither: delete_one does all.
+struct SqsService::BatchDelete {
+  ReceiptHandle handle;
+  bool parsed = false;
+  bool done = false;
+  bool checked = false;
 };
 
 struct SqsService::MessageToSend {

@@ -1,7 +1,9 @@
 // SqsService: the receive loop, FIFO group bookkeeping and long polling on the Executor
 // (reference 3.7, 3.11, 3.12).
 #include <algorithm>
+#include <array>
 #include <set>
+#include <span>
 
 #include "fakes/sqs/sqs_errors.h"
 #include "fakes/sqs/sqs_internal.h"
@@ -61,6 +63,46 @@ core::Result<bool> SqsService::has_visible(Queue& queue) {
   auto t = min_visible_at(queue);
   if (!t.is_ok()) return t.status();
   return *t <= executor_.now();
+}
+
+core::Status SqsService::mark_received(std::span<const std::int64_t> seqs, core::TimeUs visible_at,
+                                       core::TimeUs now) {
+  if (seqs.empty()) return core::Status::ok();
+  // OR IGNORE: no row can break a constraint here (the values are bound, never NULL; no unique
+  // index holds these columns), and without a conflict clause that may abort SQLite keeps a
+  // statement journal for an UPDATE of several rows, to undo it halfway.
+  static constexpr std::string_view kSet =
+      "UPDATE OR IGNORE sqs_messages SET visible_at = ?1, receive_count = receive_count + 1, "
+      "first_receive_at = COALESCE(first_receive_at, ?2) WHERE ";
+  const auto [lo, hi] = std::minmax_element(seqs.begin(), seqs.end());
+  if (seqs.size() == 1 || seqs.size() > static_cast<std::size_t>(kMaxNumberOfMessagesMax) ||
+      *hi - *lo >= kSeqSpanMax) {
+    static const std::string kOne = std::string(kSet) + "seq = ?3";
+    for (std::int64_t seq : seqs) {
+      auto update = db_->prepare(kOne);
+      if (!update.is_ok()) return update.status();
+      if (auto s = (*update)->bind(1, visible_at).bind(2, now).bind(3, seq).run(); !s.is_ok()) {
+        return s;
+      }
+    }
+    return core::Status::ok();
+  }
+  static const auto kSql = [] {  // [n - 1]: for n messages
+    std::array<std::string, kMaxNumberOfMessagesMax> sql;
+    std::string cases;
+    for (std::size_t n = 1; n <= sql.size(); ++n) {
+      cases += " WHEN ?" + std::to_string(n + 4) + " THEN 1";
+      sql[n - 1] = std::string(kSet) + "seq BETWEEN ?3 AND ?4 AND CASE seq" + cases + " END";
+    }
+    return sql;
+  }();
+  auto update = db_->prepare(kSql[seqs.size() - 1]);
+  if (!update.is_ok()) return update.status();
+  (*update)->bind(1, visible_at).bind(2, now).bind(3, *lo).bind(4, *hi);
+  for (std::size_t i = 0; i < seqs.size(); ++i) {
+    (*update)->bind(static_cast<int>(i) + 5, seqs[i]);
+  }
+  return (*update)->run();
 }
 
 core::Result<ReceiveMessageResponse> SqsService::receive_now(Queue& queue,
@@ -126,16 +168,22 @@ core::Result<ReceiveMessageResponse> SqsService::receive_now(Queue& queue,
     limit = std::min(limit, cap - *in_flight);
   }
   std::vector<AttemptEntry> received;
-  auto update = db_->prepare(
-      "UPDATE sqs_messages SET visible_at = ?1, receive_count = receive_count + 1, "
-      "first_receive_at = COALESCE(first_receive_at, ?2) WHERE seq = ?3");
-  if (!update.is_ok()) return update.status();
   ReceiveMessageResponse response;
   response.messages.reserve(static_cast<std::size_t>(limit));
   std::vector<std::int64_t> taken;  // at most `limit` (10): a search beats a set's nodes
   taken.reserve(static_cast<std::size_t>(limit));
   std::set<std::string> groups;
+  // Taken messages are hidden together, in one statement, just before anything reads the rows
+  // again (a DLQ move, the select after one, the groups' refresh): each read sees the rows as
+  // when every message was hidden as soon as it was taken.
+  std::size_t hidden = 0;  // taken[0, hidden) are hidden in the database
+  auto hide_taken = [&] {
+    auto pending = std::span<const std::int64_t>(taken).subspan(hidden);
+    hidden = taken.size();
+    return mark_received(pending, visible_at, now);
+  };
   for (;;) {
+    if (auto s = hide_taken(); !s.is_ok()) return s;
     auto want = limit - static_cast<std::int64_t>(response.messages.size());
     auto candidates = queue.fifo
                           ? select_fifo(queue, want + static_cast<std::int64_t>(taken.size()))
@@ -150,16 +198,13 @@ core::Result<ReceiveMessageResponse> SqsService::receive_now(Queue& queue,
       if (!m.group_id.empty() && queue.fifo) groups.insert(m.group_id);
       // The receive that would exceed maxReceiveCount moves the message instead (3.11).
       if (!queue.dead_letter_target_arn.empty() && m.receive_count + 1 > queue.max_receive_count) {
+        if (auto s = hide_taken(); !s.is_ok()) return s;
         auto did = move_to_dead_letter_queue(queue, m);
         if (!did.is_ok()) return did.status();
         if (*did) {
           moved = true;
           continue;
         }
-      }
-      (*update)->reset();
-      if (auto s = (*update)->bind(1, visible_at).bind(2, now).bind(3, m.seq).run(); !s.is_ok()) {
-        return s;
       }
       taken.push_back(m.seq);
       m.receive_count += 1;
@@ -171,6 +216,7 @@ core::Result<ReceiveMessageResponse> SqsService::receive_now(Queue& queue,
     }
     if (!moved || !progress || static_cast<std::int64_t>(response.messages.size()) >= limit) break;
   }
+  if (auto s = hide_taken(); !s.is_ok()) return s;
   for (const auto& g : groups) {
     if (auto s = refresh_group(queue.id, g); !s.is_ok()) return s;
   }

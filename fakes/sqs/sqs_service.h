@@ -58,6 +58,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -182,6 +183,9 @@ class SqsService {
   core::Result<std::vector<StoredMessage>> select_standard(const Queue& queue, std::int64_t limit);
   core::Result<std::vector<StoredMessage>> select_fifo(const Queue& queue, std::int64_t limit);
   core::Result<bool> move_to_dead_letter_queue(Queue& queue, const StoredMessage& message);
+  // Hides the received messages `seqs` until `visible_at`, counting the receive (at `now`).
+  core::Status mark_received(std::span<const std::int64_t> seqs, core::TimeUs visible_at,
+                             core::TimeUs now);
   // Takes the stored message's strings.
   Message make_message(const Queue& queue, StoredMessage&& stored,
                        const ReceiveMessageRequest& request, std::string handle);
@@ -195,6 +199,16 @@ class SqsService {
   std::string make_receipt_handle(const Queue& queue, std::int64_t seq, std::int64_t receive_count);
   core::Result<ReceiptHandle> parse_receipt_handle(const Queue& queue, std::string_view text);
   core::Status delete_one(Queue& queue, std::string_view receipt_handle);
+  // Whether delete_one tries the handle's message in one DELETE before any check.
+  bool deletes_at_once(const Queue& queue, const ReceiptHandle& handle) const;
+  // delete_one's checks, for a handle whose message that DELETE did not delete.
+  core::Status delete_checked(Queue& queue, const ReceiptHandle& handle,
+                              std::string_view receipt_handle);
+  // DeleteMessageBatch's common case in one statement (what delete_one does first, for all
+  // the entries at once); per entry, what is left to do.
+  struct BatchDelete;
+  core::Result<std::vector<BatchDelete>> delete_at_once(
+      Queue& queue, const std::vector<DeleteMessageBatchRequestEntry>& entries);
   core::Status change_visibility_one(Queue& queue, std::string_view receipt_handle,
                                      std::optional<std::int64_t> visibility_timeout);
 

@@ -1,7 +1,10 @@
 // SqsService: receipt handles, DeleteMessage(Batch), ChangeMessageVisibility(Batch)
 // (reference 3.8, 3.9).
+#include <algorithm>
+#include <array>
 #include <charconv>
 #include <cstring>
+#include <limits>
 
 #include "core/encoding.h"
 #include "fakes/sqs/sqs_errors.h"
@@ -91,14 +94,17 @@ core::Result<std::optional<Row>> find_row(Database& db, std::int64_t queue_id, s
 
 }  // namespace
 
+bool SqsService::deletes_at_once(const Queue& queue, const ReceiptHandle& handle) const {
+  return !queue.fifo && executor_.now() - handle.issued_at <= kReceiptHandleLifetime;
+}
+
 core::Status SqsService::delete_one(Queue& queue, std::string_view text) {
   auto handle = parse_receipt_handle(queue, text);
   if (!handle.is_ok()) return handle.status();
-  core::TimeUs now = executor_.now();
-  if (!queue.fifo && now - handle->issued_at <= kReceiptHandleLifetime) {
+  if (deletes_at_once(queue, *handle)) {
     // The common case in one statement: the message is there and this handle was issued for
     // it (a receive count no higher than the message's). When nothing is deleted, the checks
-    // below say whether that is success (already deleted) or an error.
+    // of delete_checked say whether that is success (already deleted) or an error.
     auto del = db_->prepare(
         "DELETE FROM sqs_messages WHERE seq = ?1 AND queue_id = ?2 AND receive_count >= ?3");
     if (!del.is_ok()) return del.status();
@@ -106,21 +112,27 @@ core::Status SqsService::delete_one(Queue& queue, std::string_view text) {
     if (auto s = (*del)->run(); !s.is_ok()) return s;
     if (db_->changes() == 1) return core::Status::ok();
   }
-  auto row = find_row(*db_, queue.id, handle->seq);
+  return delete_checked(queue, *handle, text);
+}
+
+core::Status SqsService::delete_checked(Queue& queue, const ReceiptHandle& handle,
+                                        std::string_view text) {
+  const core::TimeUs now = executor_.now();
+  auto row = find_row(*db_, queue.id, handle.seq);
   if (!row.is_ok()) return row.status();
   if (!*row) return core::Status::ok();  // already deleted: succeeds (reference 3.9 (b))
   const Row& r = **row;
-  if (handle->receive_count > r.receive_count) return invalid_handle(text);  // never issued
+  if (handle.receive_count > r.receive_count) return invalid_handle(text);  // never issued
   if (queue.fifo) {
-    if (handle->receive_count != r.receive_count || r.visible_at <= now) {
+    if (handle.receive_count != r.receive_count || r.visible_at <= now) {
       return expired_handle(text);
     }
-  } else if (now - handle->issued_at > kReceiptHandleLifetime) {
+  } else if (now - handle.issued_at > kReceiptHandleLifetime) {
     return expired_handle(text);
   }
   auto del = db_->prepare("DELETE FROM sqs_messages WHERE seq = ?1");
   if (!del.is_ok()) return del.status();
-  if (auto s = (*del)->bind(1, handle->seq).run(); !s.is_ok()) return s;
+  if (auto s = (*del)->bind(1, handle.seq).run(); !s.is_ok()) return s;
   if (queue.fifo) return refresh_group(queue.id, r.group_id);
   return core::Status::ok();
 }
@@ -181,6 +193,64 @@ core::Status SqsService::change_message_visibility(const ChangeMessageVisibility
   return s;
 }
 
+core::Result<std::vector<SqsService::BatchDelete>> SqsService::delete_at_once(
+    Queue& queue, const std::vector<DeleteMessageBatchRequestEntry>& entries) {
+  std::vector<BatchDelete> out(entries.size());
+  if (queue.fifo) return out;
+  // The entries that delete_one would delete in its one statement, if their handles name
+  // messages no other entry names: then the order of the entries cannot matter.
+  std::vector<std::size_t> fresh;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    auto handle = parse_receipt_handle(queue, entries[i].receipt_handle);
+    if (!handle.is_ok()) continue;
+    out[i].handle = *handle;
+    out[i].parsed = true;
+    if (deletes_at_once(queue, *handle)) fresh.push_back(i);
+  }
+  std::erase_if(fresh, [&](std::size_t i) {
+    for (std::size_t j = 0; j < entries.size(); ++j) {
+      if (j != i && out[j].parsed && out[j].handle.seq == out[i].handle.seq) return true;
+    }
+    return false;
+  });
+  std::int64_t lo = std::numeric_limits<std::int64_t>::max();
+  std::int64_t hi = std::numeric_limits<std::int64_t>::min();
+  for (std::size_t i : fresh) {
+    lo = std::min(lo, out[i].handle.seq);
+    hi = std::max(hi, out[i].handle.seq);
+  }
+  if (fresh.size() < 2 || hi - lo >= kSeqSpanMax) return out;  // delete_one's way
+  static const auto kSql = [] {                                // [n - 1]: for n messages
+    std::array<std::string, kBatchEntriesMax> sql;
+    std::string cases;
+    for (std::size_t n = 1; n <= sql.size(); ++n) {
+      cases += " WHEN ?" + std::to_string(2 * n + 2) + " THEN ?" + std::to_string(2 * n + 3);
+      // +queue_id: not through an index on queue_id, which would scan the queue's messages.
+      sql[n - 1] =
+          "DELETE FROM sqs_messages WHERE seq BETWEEN ?2 AND ?3 AND +queue_id = ?1 AND "
+          "receive_count >= CASE seq" +
+          cases + " END";
+    }
+    return sql;
+  }();
+  auto del = db_->prepare(kSql[fresh.size() - 1]);
+  if (!del.is_ok()) return del.status();
+  (*del)->bind(1, queue.id).bind(2, lo).bind(3, hi);
+  for (std::size_t k = 0; k < fresh.size(); ++k) {
+    const ReceiptHandle& h = out[fresh[k]].handle;
+    (*del)
+        ->bind(static_cast<int>(2 * k) + 4, h.seq)
+        .bind(static_cast<int>(2 * k) + 5, h.receive_count);
+  }
+  if (auto s = (*del)->run(); !s.is_ok()) return s;
+  // All deleted: each succeeded. Otherwise delete_checked tells, entry by entry, which were
+  // (their message is gone now: success, as it was for a message deleted before) and why the
+  // others were not.
+  const bool all = db_->changes() == static_cast<int>(fresh.size());
+  for (std::size_t i : fresh) (all ? out[i].done : out[i].checked) = true;
+  return out;
+}
+
 core::Result<DeleteMessageBatchResponse> SqsService::delete_message_batch(
     const DeleteMessageBatchRequest& request) {
   auto found = find_queue(request.queue_url);
@@ -193,8 +263,14 @@ core::Result<DeleteMessageBatchResponse> SqsService::delete_message_batch(
   response.successful.reserve(request.entries.size());
   Transaction txn(*db_);
   if (!txn.begin_status().is_ok()) return txn.begin_status();
-  for (const auto& e : request.entries) {
-    core::Status s = delete_one(**found, e.receipt_handle);
+  auto at_once = delete_at_once(**found, request.entries);
+  if (!at_once.is_ok()) return at_once.status();
+  for (std::size_t i = 0; i < request.entries.size(); ++i) {
+    const auto& e = request.entries[i];
+    const BatchDelete& d = (*at_once)[i];
+    core::Status s = d.done      ? core::Status::ok()
+                     : d.checked ? delete_checked(**found, d.handle, e.receipt_handle)
+                                 : delete_one(**found, e.receipt_handle);
     if (s.is_ok()) {
       response.successful.push_back({e.id});
     } else if (s.http_status() >= 500) {
