@@ -190,12 +190,12 @@ char* write_timestamp_us(char* out, TimeUs t) {
   // Written by hand, two digits at a time from a table: this runs once per log line, and fmt's
   // parsing of a format string costs more than the whole conversion.
   static constexpr auto kPairs = [] {
-    std::array<char, 200> t{};
+    std::array<char, 200> digits{};
     for (int i = 0; i < 100; ++i) {
-      t[2 * i] = static_cast<char>('0' + i / 10);
-      t[2 * i + 1] = static_cast<char>('0' + i % 10);
+      digits[2 * i] = static_cast<char>('0' + i / 10);
+      digits[2 * i + 1] = static_cast<char>('0' + i % 10);
     }
-    return t;
+    return digits;
   }();
   auto pair = [out](int at, std::int64_t value) {  // 0 <= value < 100
     std::memcpy(out + at, &kPairs[static_cast<std::size_t>(2 * value)], 2);
