@@ -1,14 +1,17 @@
 // In-memory implementations of core's ports: used by `twin invoke`, by tests and, until the
 // SQLite-backed ones land, by anything that needs a store without a file.
 //
-// Owned by the caller; single-threaded like everything on an executor. Every container is
-// ordered (std::map / std::vector), so iteration order never depends on hashing.
+// Owned by the caller; single-threaded like everything on an executor. Every container that
+// is iterated is ordered (std::map / std::vector), so iteration order never depends on hashing;
+// the idempotency records, only ever looked up by key, are hashed.
 #pragma once
 
 #include <cstdint>
 #include <map>
 #include <set>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "core/ports/clock.h"
@@ -101,7 +104,14 @@ class MemoryIdempotencyStore : public core::IdempotencyStore {
   std::size_t size() const { return expiry_.size(); }
 
  private:
-  std::map<std::string, core::TimeUs, std::less<>> expiry_;
+  // Looked up with a string_view, without making a string of it.
+  struct KeyHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view key) const {
+      return std::hash<std::string_view>{}(key);
+    }
+  };
+  std::unordered_map<std::string, core::TimeUs, KeyHash, std::equal_to<>> expiry_;
 };
 
 }  // namespace twin::fakes
