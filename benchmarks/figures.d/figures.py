@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Reading and reporting for benchmarks/figures (standard library only).
 
-  figures.py bench FILE NAME           median of NAME's repetitions in a Google Benchmark JSON
-                                       file: real (wall) time in microseconds
+  figures.py bench FILE... NAME        median of NAME's repetitions in a Google Benchmark JSON
+                                       file: real (wall) time in microseconds; with several
+                                       files (one per process), the median of their medians
   figures.py wrk FILE PREFIX            wrk --latency output as PREFIX_rps=, PREFIX_p50_ms=,
                                        PREFIX_p99_ms= lines; exit 1 on any non-2xx answer or
                                        socket error, naming it
   figures.py get FILE KEY               one member of a JSON object (a peer's output)
+  figures.py median KEY FILE...         the median of that member over several such objects
   figures.py report RESULTS [--json OUT]  the table of figures from RESULTS (key=value lines
                                        written by benchmarks/figures); OUT gets them as JSON
 
@@ -22,7 +24,11 @@ import sys
 TO_US = {"ns": 1e-3, "us": 1.0, "ms": 1e3, "s": 1e6}
 
 
-def bench(path, name):
+def bench(paths, name):
+    print(f"{statistics.median(bench_median(path, name) for path in paths):.6g}")
+
+
+def bench_median(path, name):
     try:
         with open(path) as f:
             data = json.load(f)
@@ -38,7 +44,7 @@ def bench(path, name):
     if not values:
         sys.exit(f"figures.py: no {name} in {path} (renamed? see the names at the top of "
                  "benchmarks/figures)")
-    print(f"{statistics.median(values):.6g}")
+    return statistics.median(values)
 
 
 def to_ms(value, unit):
@@ -187,7 +193,8 @@ def http_rows(r):
 
 
 LEGEND = """\
-handler: medians of repetitions, microseconds per request. The seed's Python handler is
+handler: medians of repetitions, microseconds per request; each side runs in several processes,
+  taking turns, and its figure is the median of their medians. The seed's Python handler is
   benchmarks/peers/seed_trigger.py on the same event, with its log records dropped; in brackets,
   with them formatted as Lambda's Python runtime does. Twin's log line goes to a null sink.
 SQS: the SQS fake on a SQLite file (WAL), wall time. twin serve: state in memory, wrk -t1 -c16,
@@ -230,12 +237,14 @@ def report(path, json_out=None):
 
 
 def main(argv):
-    if len(argv) == 3 and argv[0] == "bench":
-        bench(argv[1], argv[2])
+    if len(argv) >= 3 and argv[0] == "bench":
+        bench(argv[1:-1], argv[-1])
     elif len(argv) == 3 and argv[0] == "wrk":
         wrk(argv[1], argv[2])
     elif len(argv) == 3 and argv[0] == "get":
         print(json.load(open(argv[1]))[argv[2]])
+    elif len(argv) >= 3 and argv[0] == "median":
+        print(f"{statistics.median(float(json.load(open(f))[argv[1]]) for f in argv[2:]):.6g}")
     elif len(argv) in (2, 4) and argv[0] == "report":
         report(argv[1], argv[3] if len(argv) == 4 and argv[2] == "--json" else None)
     else:
