@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <string_view>
 
 namespace twin::core::json_text {
 
@@ -127,6 +128,19 @@ inline bool same_bytes(const char* a, const char* b, std::size_t n) {
     if (a[i] != b[i]) return false;
   }
   return true;
+}
+
+// The compactly written member key `lead"name":` at p (lead: the object's '{' before its first
+// member, ',' before the others), if it stands there whole before `end`: the byte after its
+// colon; else nullptr. For readers of texts whose members come in a known order.
+inline const char* compact_key_at(const char* p, const char* end, char lead,
+                                  std::string_view name) {
+  const std::size_t n = name.size();
+  if (static_cast<std::size_t>(end - p) < n + 4 || p[0] != lead || p[1] != '"' || p[n + 2] != '"' ||
+      p[n + 3] != ':' || !same_bytes(p + 2, name.data(), n)) {
+    return nullptr;
+  }
+  return p + n + 4;
 }
 
 // Copies n bytes from `in` to `out` and returns out + n: short copies, which are most of what

@@ -327,13 +327,8 @@ bool read_form_payload(std::string_view body, RegistrationPayload& out) {
   const char* const end = p + body.size();
   char lead = '{';
   for (std::size_t i = 0; i < kRegistrationFieldCount; ++i) {
-    const std::string_view name = kRegistrationFields[i];
-    const std::size_t n = name.size();
-    if (static_cast<std::size_t>(end - p) < n + 5 || p[0] != lead || p[1] != '"' ||
-        p[n + 2] != '"' || p[n + 3] != ':' || !json_text::same_bytes(p + 2, name.data(), n)) {
-      return false;
-    }
-    p += n + 4;
+    p = json_text::compact_key_at(p, end, lead, kRegistrationFields[i]);
+    if (p == nullptr || p == end) return false;
     lead = ',';
     PayloadValue& value = out.values[i];
     if (*p == '"') {

@@ -426,12 +426,9 @@ class FastEventReader {
   // the object, or ',' after a member), then `"name":`; consumed with `lead` set to ',' when it
   // is there, else nothing is consumed (the member is absent, or the text is not canonical).
   bool key_at(char& lead, std::string_view name) {
-    const std::size_t n = name.size();
-    if (static_cast<std::size_t>(end_ - p_) < n + 4 || p_[0] != lead || p_[1] != '"' ||
-        p_[n + 2] != '"' || p_[n + 3] != ':' || !json_text::same_bytes(p_ + 2, name.data(), n)) {
-      return false;
-    }
-    p_ += n + 4;
+    const char* after = json_text::compact_key_at(p_, end_, lead, name);
+    if (after == nullptr) return false;
+    p_ = after;
     lead = ',';
     return true;
   }

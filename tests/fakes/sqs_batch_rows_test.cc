@@ -173,11 +173,8 @@ TEST_F(SqsBatchRows, ReceiveHidesAndCountsTheMessagesItReturns) {
 
 TEST_F(SqsBatchRows, ReceiveBetweenDlqMovesHidesEveryMessageItReturns) {
   std::string dlq = create("dlq");
-  std::string url = create(
-      "q",
-      {{"VisibilityTimeout", "30"},
-       {"RedrivePolicy",
-        R"({"deadLetterTargetArn":"arn:aws:sqs:us-east-1:000000000000:dlq","maxReceiveCount":1})"}});
+  std::string url =
+      create("q", {{"VisibilityTimeout", "30"}, {"RedrivePolicy", redrive_to("dlq", 1)}});
   send(url, "poison");
   ASSERT_EQ(receive(url, 1).size(), 1u);  // at its limit now
   executor_.advance(kSecond);

@@ -12,11 +12,8 @@ using SqsLongPoll = SqsFixture;
 
 TEST_F(SqsDlq, ReceiveThatWouldExceedMaxReceiveCountMovesTheMessage) {
   std::string dlq = create("dlq");
-  std::string url = create(
-      "q",
-      {{"VisibilityTimeout", "1"},
-       {"RedrivePolicy",
-        R"({"deadLetterTargetArn":"arn:aws:sqs:us-east-1:000000000000:dlq","maxReceiveCount":1})"}});
+  std::string url =
+      create("q", {{"VisibilityTimeout", "1"}, {"RedrivePolicy", redrive_to("dlq", 1)}});
   SendMessageRequest r{url, "poison", {}, {}, {}, {}, {}};
   r.message_attributes = {{"k", {"String", "x", std::nullopt}}};
   r.message_system_attributes = {{"AWSTraceHeader", {"String", "Root=1-abc", std::nullopt}}};
@@ -41,11 +38,8 @@ TEST_F(SqsDlq, ReceiveThatWouldExceedMaxReceiveCountMovesTheMessage) {
 
 TEST_F(SqsDlq, MovedMessageKeepsEnqueueTimeForRetention) {
   std::string dlq = create("dlq", {{"MessageRetentionPeriod", "60"}});
-  std::string url = create(
-      "q",
-      {{"VisibilityTimeout", "40"},
-       {"RedrivePolicy",
-        R"({"deadLetterTargetArn":"arn:aws:sqs:us-east-1:000000000000:dlq","maxReceiveCount":1})"}});
+  std::string url =
+      create("q", {{"VisibilityTimeout", "40"}, {"RedrivePolicy", redrive_to("dlq", 1)}});
   send(url, "a");
   receive(url);
   executor_.advance(40 * kSecond);

@@ -41,6 +41,13 @@ class SqsFixture : public ::testing::Test {
     return r.is_ok() ? r->queue_url : "";
   }
 
+  // The RedrivePolicy that moves a message to this fixture's queue `dlq` on the receive after
+  // its `max_receive_count`th.
+  static std::string redrive_to(const std::string& dlq, int max_receive_count) {
+    return R"({"deadLetterTargetArn":"arn:aws:sqs:us-east-1:000000000000:)" + dlq +
+           R"(","maxReceiveCount":)" + std::to_string(max_receive_count) + "}";
+  }
+
   SendMessageResponse send(const std::string& url, const std::string& body,
                            std::optional<std::string> group = std::nullopt,
                            std::optional<std::string> dedup = std::nullopt) {

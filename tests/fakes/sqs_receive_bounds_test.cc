@@ -131,11 +131,8 @@ TEST_F(SqsReceiveBounds, ARepeatedReceiveAttemptCountsAgainstTheCap) {
 // the DLQ's oldest-message floor must come down with it, or its expiry would be skipped.
 TEST_F(SqsReceiveBounds, AMessageMovedToTheDlqStillExpiresOnItsEnqueueTime) {
   std::string dlq = create("dlq", {{"MessageRetentionPeriod", "60"}});
-  std::string url = create(
-      "q",
-      {{"VisibilityTimeout", "10"},
-       {"RedrivePolicy",
-        R"({"deadLetterTargetArn":"arn:aws:sqs:us-east-1:000000000000:dlq","maxReceiveCount":1})"}});
+  std::string url =
+      create("q", {{"VisibilityTimeout", "10"}, {"RedrivePolicy", redrive_to("dlq", 1)}});
   send(url, "old");  // t0
   ASSERT_EQ(receive(url).size(), 1u);
   executor_.advance(30 * kSecond);  // t0 + 30
