@@ -314,10 +314,6 @@ bool scan_payload_value(JsonScanner& s, PayloadValue& value, std::string& decode
   }
 }
 
-}  // namespace
-
-namespace {
-
 // The body as a client's form writes it, read in one forward pass: every field, in
 // kRegistrationFields' order, without white space, each a string with nothing to decode (no
 // escape, control byte or UTF-8) or a number. False for any other body, which the general

@@ -651,7 +651,7 @@ bool read_proxy_event_fast(std::string_view text, ProxyEvent& e) {
 bool read_proxy_event_fast(std::string_view text, ProxyEventView& e, std::string& decoded) {
   if (read_proxy_event_canonical(text, e, decoded)) return true;
   e = ProxyEventView();
-  decoded.clear();
+  decoded.clear();  // keeps the room string_kept needs, which the first step made
   return FastEventReader<std::string_view>(text, &decoded).read(e);
 }
 

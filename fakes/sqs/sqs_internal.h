@@ -158,13 +158,16 @@ struct SqsService::ReceiptHandle {
   core::TimeUs issued_at = 0;
 };
 
-// An entry of a DeleteMessageBatch after delete_at_once: done (deleted), or to be checked
-// with delete_checked (its DELETE ran and did not delete it), or neither: delete_one does all.
+// An entry of a DeleteMessageBatch after delete_at_once, and what is left to do for it.
 struct SqsService::BatchDelete {
+  enum class Left {
+    kAll,     // not in the one DELETE: delete_one does everything
+    kChecks,  // its DELETE ran and may not have deleted it: delete_checked says what happened
+    kNothing  // deleted
+  };
   ReceiptHandle handle;
   bool parsed = false;
-  bool done = false;
-  bool checked = false;
+  Left left = Left::kAll;
 };
 
 struct SqsService::MessageToSend {

@@ -247,7 +247,9 @@ core::Result<std::vector<SqsService::BatchDelete>> SqsService::delete_at_once(
   // (their message is gone now: success, as it was for a message deleted before) and why the
   // others were not.
   const bool all = db_->changes() == static_cast<int>(fresh.size());
-  for (std::size_t i : fresh) (all ? out[i].done : out[i].checked) = true;
+  for (std::size_t i : fresh) {
+    out[i].left = all ? BatchDelete::Left::kNothing : BatchDelete::Left::kChecks;
+  }
   return out;
 }
 
@@ -268,9 +270,12 @@ core::Result<DeleteMessageBatchResponse> SqsService::delete_message_batch(
   for (std::size_t i = 0; i < request.entries.size(); ++i) {
     const auto& e = request.entries[i];
     const BatchDelete& d = (*at_once)[i];
-    core::Status s = d.done      ? core::Status::ok()
-                     : d.checked ? delete_checked(**found, d.handle, e.receipt_handle)
-                                 : delete_one(**found, e.receipt_handle);
+    core::Status s = core::Status::ok();  // kNothing: the one DELETE deleted it
+    if (d.left == BatchDelete::Left::kChecks) {
+      s = delete_checked(**found, d.handle, e.receipt_handle);
+    } else if (d.left == BatchDelete::Left::kAll) {
+      s = delete_one(**found, e.receipt_handle);
+    }
     if (s.is_ok()) {
       response.successful.push_back({e.id});
     } else if (s.http_status() >= 500) {
