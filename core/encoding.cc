@@ -239,7 +239,8 @@ std::size_t find_json_special(std::string_view text, std::size_t from) {
 }
 
 // find_json_special for texts shorter than a 16-byte block (names, ids, small values: most of
-// what is written): eight bytes at a time as one integer.
+// what is written): eight bytes at a time as one integer, from four bytes on; only a text with
+// a special byte or of one to three bytes is looked at byte by byte.
 std::size_t short_json_special(std::string_view text) {
   constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
   constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
@@ -254,12 +255,18 @@ std::size_t short_json_special(std::string_view text) {
     std::memcpy(&head, text.data(), 8);
     std::memcpy(&tail, text.data() + text.size() - 8, 8);
     if ((special(head) | special(tail)) == 0) return text.size();
+  } else if (text.size() >= 4) {  // the first four bytes and the last four, which overlap
+    std::uint32_t head, tail;
+    std::memcpy(&head, text.data(), 4);
+    std::memcpy(&tail, text.data() + text.size() - 4, 4);
+    if (special(head | static_cast<std::uint64_t>(tail) << 32) == 0) return text.size();
   }
   return find_json_special(text, 0);
 }
 
-// The index of the first byte of `text` that needs an escape, or text.size().
-std::size_t first_json_special(std::string_view text) {
+// The index of the first byte of `text` that needs an escape, or text.size(). Inlined into
+// the writers, which call it for every value.
+[[gnu::always_inline]] inline std::size_t first_json_special(std::string_view text) {
   return text.size() < 16 ? short_json_special(text) : find_json_special(text, 0);
 }
 
@@ -419,6 +426,26 @@ char* write_json_escaped(char* out, std::string_view text) {
   const std::size_t first = first_json_special(text);
   if (first == text.size()) return json_text::copy_bytes(out, text.data(), text.size());
   return write_escaped_from(out, text, first);
+}
+
+namespace {
+
+// write_json_escaped_twice past text[first], the first byte that needs an escape: the first
+// escape goes through a buffer. Rare (a quote or a control byte in a value), so kept out of
+// line, and the usual call saves no registers for it.
+[[gnu::noinline]] char* write_escaped_twice_from(char* out, std::string_view text,
+                                                 std::size_t first) {
+  std::string once(json_escaped_room(text.size()), '\0');
+  once.resize(static_cast<std::size_t>(write_escaped_from(once.data(), text, first) - once.data()));
+  return write_json_escaped(out, once);
+}
+
+}  // namespace
+
+char* write_json_escaped_twice(char* out, std::string_view text) {
+  const std::size_t first = first_json_special(text);
+  if (first == text.size()) return json_text::copy_bytes(out, text.data(), text.size());
+  return write_escaped_twice_from(out, text, first);
 }
 
 std::size_t json_escaped_size(std::string_view text) {

@@ -66,6 +66,14 @@ constexpr std::size_t json_escaped_room(std::size_t bytes) {
 char* write_json_escaped(char* out, std::string_view text);
 // How many bytes `text` takes escaped (without the quotes).
 std::size_t json_escaped_size(std::string_view text);
+// `text` escaped twice, for a JSON text that is itself written as the content of a JSON string
+// (a Lambda response's body): escaping the escape of a byte takes at most seven bytes (a
+// control byte's \u00XX becomes \\u00XX). `out` needs json_escaped_twice_room(text.size()).
+inline constexpr std::size_t kJsonEscapedTwiceBytesMax = 7;
+constexpr std::size_t json_escaped_twice_room(std::size_t bytes) {
+  return kJsonEscapedTwiceBytesMax * bytes + kJsonEscapeSlackBytes;
+}
+char* write_json_escaped_twice(char* out, std::string_view text);
 
 // True when `text` is well-formed UTF-8 (no overlongs, no surrogates, nothing past U+10FFFF).
 bool is_valid_utf8(std::string_view text);

@@ -38,14 +38,19 @@ class JsonKey {
 // fixed in shape, so no JSON tree is built for them. The text is written through a pointer into
 // a buffer that each field first makes room in for its worst case (every value byte escaped),
 // and trimmed at the end. Values are escaped; keys need no escape (JsonKey).
+//
+// As BodyText::kEscaped, the text is written already escaped as the content of a JSON string,
+// the form the Lambda response's "body" holds it in (invoke() then copies it as it is): its
+// quotes are written \" and its values escaped twice.
 class JsonBody {
  public:
   // Writes into `buffer`, whose capacity it keeps (a spare response's body, see Answers).
-  explicit JsonBody(std::string buffer) : out_(std::move(buffer)) {
+  JsonBody(std::string buffer, BodyText form)
+      : out_(std::move(buffer)), escaped_(form == BodyText::kEscaped) {
     out_.resize(std::max(out_.capacity(), kInitialBytes));
     p_ = out_.data();
   }
-  JsonBody(JsonBody&& other) noexcept {
+  JsonBody(JsonBody&& other) noexcept : escaped_(other.escaped_) {
     const auto used = other.p_ - other.out_.data();
     out_ = std::move(other.out_);
     p_ = out_.data() + used;
@@ -54,20 +59,20 @@ class JsonBody {
   JsonBody& operator=(const JsonBody&) = delete;
   JsonBody& operator=(JsonBody&&) = delete;
   JsonBody& text(JsonKey key, std::string_view value) {
-    open_field(key, 2 + json_escaped_room(value.size()));
-    *p_++ = '"';
-    p_ = write_json_escaped(p_, value);
-    *p_++ = '"';
+    open_field(key, 2 * kQuoteBytesMax + value_room(value.size()));
+    quote();
+    value_at_p(value);
+    quote();
     return *this;
   }
   // One string value made of two texts with a space between ("John" "Smith" -> "John Smith").
   JsonBody& words(JsonKey key, std::string_view first, std::string_view second) {
-    open_field(key, 3 + json_escaped_room(first.size() + second.size()));
-    *p_++ = '"';
-    p_ = write_json_escaped(p_, first);
+    open_field(key, 2 * kQuoteBytesMax + 1 + value_room(first.size() + second.size()));
+    quote();
+    value_at_p(first);
     *p_++ = ' ';
-    p_ = write_json_escaped(p_, second);
-    *p_++ = '"';
+    value_at_p(second);
+    quote();
     return *this;
   }
   JsonBody& boolean(JsonKey key, bool value) {
@@ -76,20 +81,25 @@ class JsonBody {
     return *this;
   }
   JsonBody& field_errors(JsonKey key, const std::vector<FieldError>& errors) {
-    constexpr std::string_view kOpen = "{\"field\":\"", kBetween = "\",\"error\":\"",
-                               kClose = "\"}";
     open_field(key, 1);
     *p_++ = '[';
     for (std::size_t i = 0; i < errors.size(); ++i) {
       const FieldError& e = errors[i];
-      room(1 + kOpen.size() + kBetween.size() + kClose.size() +
-           json_escaped_room(e.field.size() + e.error.size()));
+      room(1 + 2 * kKeyBytesMax + std::string_view("field").size() +
+           std::string_view("error").size() + 4 * kQuoteBytesMax + 4 +
+           value_room(e.field.size() + e.error.size()));
       if (i != 0) *p_++ = ',';
-      put(kOpen);
-      p_ = write_json_escaped(p_, e.field);
-      put(kBetween);
-      p_ = write_json_escaped(p_, e.error);
-      put(kClose);
+      *p_++ = '{';
+      key_at_p("field");
+      quote();
+      value_at_p(e.field);
+      quote();
+      *p_++ = ',';
+      key_at_p("error");
+      quote();
+      value_at_p(e.error);
+      quote();
+      *p_++ = '}';
     }
     room(1);
     *p_++ = ']';
@@ -106,6 +116,26 @@ class JsonBody {
   // Enough for the handler's answers as they are usually filled, so that they rarely grow.
   static constexpr std::size_t kInitialBytes = 512;
 
+  // A quote, `"` or (escaped) `\"`, and a key with its quotes and colon.
+  static constexpr std::size_t kQuoteBytesMax = 2;
+  static constexpr std::size_t kKeyBytesMax = 2 * kQuoteBytesMax + 1;  // plus the key's text
+  std::size_t value_room(std::size_t bytes) const {
+    return escaped_ ? json_escaped_twice_room(bytes) : json_escaped_room(bytes);
+  }
+  void quote() {
+    if (escaped_) *p_++ = '\\';
+    *p_++ = '"';
+  }
+  void value_at_p(std::string_view value) {
+    p_ = escaped_ ? write_json_escaped_twice(p_, value) : write_json_escaped(p_, value);
+  }
+  void key_at_p(JsonKey key) {
+    quote();
+    put(key.text());
+    quote();
+    *p_++ = ':';
+  }
+
   // Makes sure `bytes` more can be written at p_.
   void room(std::size_t bytes) {
     const auto used = static_cast<std::size_t>(p_ - out_.data());
@@ -117,30 +147,29 @@ class JsonBody {
   // Writes `text`, which room() has made room for.
   void put(std::string_view text) { p_ = json_text::copy_bytes(p_, text.data(), text.size()); }
   void open_field(JsonKey key, std::size_t value_bytes_max) {
-    room(key.text().size() + 4 + value_bytes_max);
+    room(1 + kKeyBytesMax + key.text().size() + value_bytes_max);
     const char separator = p_ == out_.data() ? '{' : ',';
     *p_++ = separator;
-    *p_++ = '"';
-    put(key.text());
-    *p_++ = '"';
-    *p_++ = ':';
+    key_at_p(key);
   }
 
   std::string out_;
   char* p_;  // the end of what is written so far, within out_
+  bool escaped_;
 };
 
 // The handler's answers to one request. Each is made in the buffers of the handler's spare
 // response (Handler::spare_response_): its body's capacity and its header strings, which the
 // last answer invoke() wrote left there. In the usual run of requests an answer is then made
-// without allocating.
+// without allocating. Bodies are made in the form `form` (invoke() asks for them escaped, see
+// JsonBody).
 class Answers {
  public:
-  Answers(ProxyResponse& spare, const std::string& request_id)
-      : spare_(spare), request_id_(request_id) {}
+  Answers(ProxyResponse& spare, const std::string& request_id, BodyText form)
+      : spare_(spare), request_id_(request_id), form_(form) {}
 
   // A JSON body to fill, in the spare body's buffer.
-  JsonBody body() { return JsonBody(std::move(spare_.body)); }
+  JsonBody body() { return JsonBody(std::move(spare_.body), form_); }
   // The body gets the request id as its last field.
   ProxyResponse json(int status, JsonBody body) {
     ProxyResponse r = fresh(status, "application/json");
@@ -153,7 +182,11 @@ class Answers {
   ProxyResponse internal_error() { return message(500, "Error processing request"); }
   ProxyResponse twiml() {
     ProxyResponse r = fresh(200, "text/xml");
-    r.body.assign(kEmptyTwiml);
+    if (form_ == BodyText::kEscaped) {
+      append_json_escaped(r.body, kEmptyTwiml);
+    } else {
+      r.body.assign(kEmptyTwiml);
+    }
     return r;
   }
 
@@ -176,6 +209,7 @@ class Answers {
 
   ProxyResponse& spare_;
   const std::string& request_id_;
+  BodyText form_;
 };
 
 // The media type of a Content-Type header, lowercased, without parameters.
@@ -233,8 +267,8 @@ Result<std::string> Handler::invoke(std::string_view event_json) {
     ProxyEventView event;
     std::optional<std::string> answer;
     if (read_proxy_event_fast(event_json, event, decoded_)) {
-      ProxyResponse response = handle(event);
-      answer = serialize(response);
+      ProxyResponse response = handle(event, BodyText::kEscaped);
+      answer = serialize(response, BodyText::kEscaped);
       spare_response_ = std::move(response);  // its buffers make the next answer
     }
     // The buffer keeps its capacity for the next event, unless this one was unusually large.
@@ -272,10 +306,13 @@ Result<std::string> Handler::invoke(std::string_view event_json) {
       "$: neither an API Gateway proxy event ($.httpMethod) nor an SQS event ($.Records)");
 }
 
-ProxyResponse Handler::handle_proxy(const ProxyEvent& event) { return handle(event); }
+ProxyResponse Handler::handle_proxy(const ProxyEvent& event) {
+  return handle(event, BodyText::kRaw);
+}
 
 template <typename Event>
-ProxyResponse Handler::handle(const Event& event) {
+ProxyResponse Handler::handle(const Event& event, BodyText body_form) {
+  body_form_ = body_form;
   ports_.ids.next_uuid_into(request_id_);
   const std::string& request_id = request_id_;
   if (log_.enabled(spdlog::level::debug)) {
@@ -292,7 +329,7 @@ ProxyResponse Handler::handle(const Event& event) {
   } catch (const std::exception& e) {
     // The detail goes to the log, never to the client.
     log_.error(request_id, "unexpected error", {{"error", e.what()}});
-    response = Answers(spare_response_, request_id).internal_error();
+    response = Answers(spare_response_, request_id, body_form_).internal_error();
   }
   log_.info(request_id, "request handled",
             {{"method", event.http_method},
@@ -303,7 +340,7 @@ ProxyResponse Handler::handle(const Event& event) {
 
 template <typename Event>
 ProxyResponse Handler::route(const Event& event, const std::string& request_id) {
-  Answers answer(spare_response_, request_id);
+  Answers answer(spare_response_, request_id, body_form_);
   std::string_view resource = event.resource;
   if (resource != kRouteTrigger && resource != kRouteWebhook) {
     return answer.message(404, "Not found");
@@ -325,7 +362,7 @@ ProxyResponse Handler::route(const Event& event, const std::string& request_id) 
 
 template <typename Event>
 ProxyResponse Handler::trigger(const Event& event, const std::string& request_id) {
-  Answers answer(spare_response_, request_id);
+  Answers answer(spare_response_, request_id, body_form_);
   std::optional<std::string_view> key = event.header("x-api-key");
   // Fail closed: without a configured key nothing is let in.
   bool authorised = config_.api_key.has_value() && key.has_value() &&
@@ -422,7 +459,7 @@ Status Handler::register_player(const RegistrationRequest& request, const std::s
 
 template <typename Event>
 ProxyResponse Handler::webhook(const Event& event, const std::string& request_id) {
-  Answers answer(spare_response_, request_id);
+  Answers answer(spare_response_, request_id, body_form_);
   std::string type = media_type(event.header("Content-Type"));
   std::string decoded;
   std::optional<std::string_view> body = body_bytes(event, decoded);

@@ -51,8 +51,10 @@ class Handler {
  private:
   // Event is ProxyEvent or ProxyEventView (core/events/proxy_event.h): the same code answers an
   // event the caller owns and one invoke() read as views of its text.
+  // The answer's body is made in the form `body_form` (BodyText::kEscaped for invoke(), which
+  // writes it into the Lambda response as it is).
   template <typename Event>
-  ProxyResponse handle(const Event& event);
+  ProxyResponse handle(const Event& event, BodyText body_form);
   template <typename Event>
   ProxyResponse route(const Event& event, const std::string& request_id);
   template <typename Event>
@@ -82,6 +84,8 @@ class Handler {
   // strings), in which the next answer is made (Answers in handler.cc). Empty after
   // handle_proxy(), whose caller keeps the response.
   ProxyResponse spare_response_;
+  // The form of the body of the answer being made (handle()'s body_form).
+  BodyText body_form_ = BodyText::kRaw;
   // The id of the request being handled, kept for its capacity.
   std::string request_id_;
   // The natural key of the registration being looked up, kept for its capacity.

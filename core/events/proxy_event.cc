@@ -848,7 +848,7 @@ json::object to_json(const ProxyResponse& r) {
 namespace {
 
 // The general form, with multiValueHeaders: written by appends.
-std::string serialize_appending(const ProxyResponse& r) {
+std::string serialize_appending(const ProxyResponse& r, BodyText body) {
   std::string out;
   out.reserve(96 + r.body.size() * 5 / 4);
   out += "{\"statusCode\":";
@@ -868,7 +868,13 @@ std::string serialize_appending(const ProxyResponse& r) {
     out += json::serialize(multi_map(r.multi_value_headers));
   }
   out += ",\"body\":";
-  append_json_string(out, r.body);
+  if (body == BodyText::kEscaped) {
+    out += '"';
+    out += r.body;
+    out += '"';
+  } else {
+    append_json_string(out, r.body);
+  }
   out += ",\"isBase64Encoded\":";
   out += r.is_base64_encoded ? "true" : "false";
   out += '}';
@@ -877,12 +883,13 @@ std::string serialize_appending(const ProxyResponse& r) {
 
 }  // namespace
 
-std::string serialize(const ProxyResponse& r) {
+std::string serialize(const ProxyResponse& r, BodyText body) {
   // Written directly, in to_json's member order: this runs once per request. The usual response
   // is written through a pointer into room made for it (the body's escaped size exactly, the
   // headers' worst case) and trimmed.
-  if (!r.multi_value_headers.empty()) return serialize_appending(r);
-  const std::size_t body_bytes = json_escaped_size(r.body);
+  if (!r.multi_value_headers.empty()) return serialize_appending(r, body);
+  const bool escaped = body == BodyText::kEscaped;
+  const std::size_t body_bytes = escaped ? r.body.size() : json_escaped_size(r.body);
   std::size_t bytes = 96 + body_bytes + kJsonEscapeSlackBytes;
   for (const auto& [name, value] : r.headers) {
     bytes += json_escaped_room(name.size()) + json_escaped_room(value.size()) + 6;
@@ -906,7 +913,8 @@ std::string serialize(const ProxyResponse& r) {
     *p++ = '"';
   }
   put("},\"body\":\"");
-  p = write_json_escaped(p, r.body);
+  p = escaped ? json_text::copy_bytes(p, r.body.data(), r.body.size())
+              : write_json_escaped(p, r.body);
   put(r.is_base64_encoded ? "\",\"isBase64Encoded\":true}" : "\",\"isBase64Encoded\":false}");
   out.resize(static_cast<std::size_t>(p - out.data()));
   return out;

@@ -138,7 +138,11 @@ struct ProxyResponse {
 };
 
 boost::json::object to_json(const ProxyResponse& response);
-std::string serialize(const ProxyResponse& response);
+// How serialize() finds a response's body: as the bytes the client gets, or already escaped as
+// the content of a JSON string (what goes between the quotes of "body"), for a writer that made
+// the body that way to spare escaping it a second time.
+enum class BodyText { kRaw, kEscaped };
+std::string serialize(const ProxyResponse& response, BodyText body = BodyText::kRaw);
 // Reads a function's proxy response the way API Gateway validates it (reference 1.6): a missing
 // statusCode is 200, a string statusCode that is an integer is taken, extra top-level keys, a
 // non-integer statusCode or a multiValueHeaders value that is not a list are errors (API Gateway

@@ -386,6 +386,12 @@ TEST(Log, JsonStringEscapingMatchesBoostOnDenseAndRandomTexts) {
     char* end = core::write_json_escaped(buffer.data(), text);
     ASSERT_LE(end, buffer.data() + buffer.size());
     EXPECT_EQ(std::string(buffer.data(), end), expected.substr(1, expected.size() - 2));
+    // Escaped twice: the escape of the escape, in the room its contract asks for.
+    const std::string twice = boost::json::serialize(boost::json::value(expected));
+    std::vector<char> twice_buffer(core::json_escaped_twice_room(text.size()));
+    char* twice_end = core::write_json_escaped_twice(twice_buffer.data(), text);
+    ASSERT_LE(twice_end, twice_buffer.data() + twice_buffer.size());
+    EXPECT_EQ(std::string(twice_buffer.data(), twice_end), twice.substr(3, twice.size() - 6));
   }
 }
 

@@ -253,9 +253,10 @@ TEST(Routing, UnknownPathIs404AndWrongMethodIs405WithAllow) {
   EXPECT_TRUE(wrong.header("X-Request-Id").has_value());
 }
 
-// invoke() makes each answer in the buffers of the one before (Handler::spare_response_):
-// whatever the order, every answer is byte for byte the one a handler that never reuses a
-// response gives (handle_proxy, whose caller keeps each response), with the same ports.
+// invoke() makes each answer in the buffers of the one before (Handler::spare_response_), its
+// body already escaped for the Lambda response: whatever the order, every answer is byte for
+// byte the one a handler that never reuses a response gives (handle_proxy, whose caller keeps
+// each response, its body as the client gets it), serialized, with the same ports.
 TEST(Routing, AnswersMadeInTheLastAnswersBuffersAreTheSameAsNewOnes) {
   core::ProxyEvent get = proxy_event("/trigger", "");
   get.http_method = "GET";
@@ -266,8 +267,8 @@ TEST(Routing, AnswersMadeInTheLastAnswersBuffersAreTheSameAsNewOnes) {
   long_names["player_first_name"] = std::string(40, 'J') + "\"quoted\"";
   const std::vector<core::ProxyEvent> events = {
       get,  // 405 with an Allow header, which the next answer must not keep
-      trigger(valid_registration()),
-      proxy_event("/nope", "{}"),
+      trigger(valid_registration()),  // 200
+      proxy_event("/nope", "{}"),     // 404
       proxy_event("/webhook",
                   R"({"MessageSid":"SM1","From":"whatsapp:+447700900123","To":"whatsapp:+1"})",
                   {{"Content-Type", "application/json"}}),  // text/xml
@@ -277,8 +278,10 @@ TEST(Routing, AnswersMadeInTheLastAnswersBuffersAreTheSameAsNewOnes) {
       trigger(valid_registration()),                        // the retry: 200 again
       proxy_event("/trigger", std::string(2 * 1024 * 1024, ' '),
                   {{"x-api-key", std::string(kApiKey)}}),
-      get};
-  const std::vector<int> statuses = {405, 200, 404, 200, 400, 403, 200, 200, 413, 405};
+      // 400 naming the client's field, with a quote and a control byte: escaped twice.
+      proxy_event("/webhook", R"({"x\"\u0001y":5})", {{"Content-Type", "application/json"}}),
+      get};  // 405 again
+  const std::vector<int> statuses = {405, 200, 404, 200, 400, 403, 200, 200, 413, 400, 405};
   HandlerHarness reused;
   HandlerHarness fresh;
   for (std::size_t i = 0; i < events.size(); ++i) {
