@@ -484,6 +484,8 @@ std::string ascii_lower(std::string_view text) {
 
 bool ascii_iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
+  // Names mostly come as they are looked up (x-api-key): a word at a time first.
+  if (json_text::same_bytes(a.data(), b.data(), a.size())) return true;
   for (std::size_t i = 0; i < a.size(); ++i) {
     char x = a[i], y = b[i];
     if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');

@@ -93,8 +93,9 @@ RegistrationPayload registration_payload(const boost::json::object& payload);
 bool read_registration_payload_fast(std::string_view body, RegistrationPayload& out);
 
 // Validates the payload of POST /trigger. Every bad field is reported, in the order of
-// the payload's field list, so a client can fix them all at once; `out` is filled only when the
-// result is empty. Unknown fields are ignored (clients may send more than we use).
+// the payload's field list, so a client can fix them all at once; `out` is the request when the
+// result is empty, and holds nothing to rely on otherwise (its fields are written as they are
+// validated). Unknown fields are ignored (clients may send more than we use).
 std::vector<FieldError> validate_registration(const RegistrationPayload& payload,
                                               RegistrationRequest& out);
 std::vector<FieldError> validate_registration(const boost::json::object& payload,
