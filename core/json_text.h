@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <cstring>
 #include <string_view>
+#include <utility>
 
 namespace twin::core::json_text {
 
@@ -130,17 +131,45 @@ inline bool same_bytes(const char* a, const char* b, std::size_t n) {
   return true;
 }
 
+// A member key as a compact text writes it, `"name":`, made when the program is compiled (the
+// names are literals and constant tables), so that a reader compares the whole key as bytes.
+class CompactKey {
+ public:
+  static constexpr std::size_t kNameBytesMax = 40;
+  constexpr CompactKey(std::string_view name) : size_(name.size() + 3) {
+    if (name.size() > kNameBytesMax) throw "a compact key's name is too long";
+    bytes_[0] = '"';
+    for (std::size_t i = 0; i < name.size(); ++i) bytes_[i + 1] = name[i];
+    bytes_[name.size() + 1] = '"';
+    bytes_[name.size() + 2] = ':';
+  }
+  constexpr const char* data() const { return bytes_; }
+  constexpr std::size_t size() const { return size_; }
+
+ private:
+  char bytes_[kNameBytesMax + 3]{};
+  std::size_t size_;
+};
+
+// The compact keys of a constant table's entries, in its order; `name_of` gives an entry's name.
+template <typename Entry, std::size_t N, typename NameOf>
+constexpr std::array<CompactKey, N> compact_keys(const Entry (&table)[N], NameOf name_of) {
+  return [&]<std::size_t... I>(std::index_sequence<I...>) {
+    return std::array<CompactKey, N>{CompactKey(name_of(table[I]))...};
+  }
+  (std::make_index_sequence<N>());
+}
+
 // The compactly written member key `lead"name":` at p (lead: the object's '{' before its first
 // member, ',' before the others), if it stands there whole before `end`: the byte after its
 // colon; else nullptr. For readers of texts whose members come in a known order.
 inline const char* compact_key_at(const char* p, const char* end, char lead,
-                                  std::string_view name) {
-  const std::size_t n = name.size();
-  if (static_cast<std::size_t>(end - p) < n + 4 || p[0] != lead || p[1] != '"' || p[n + 2] != '"' ||
-      p[n + 3] != ':' || !same_bytes(p + 2, name.data(), n)) {
+                                  const CompactKey& key) {
+  const std::size_t n = key.size();
+  if (static_cast<std::size_t>(end - p) <= n || p[0] != lead || !same_bytes(p + 1, key.data(), n)) {
     return nullptr;
   }
-  return p + n + 4;
+  return p + 1 + n;
 }
 
 // Copies n bytes from `in` to `out` and returns out + n: short copies, which are most of what

@@ -314,6 +314,10 @@ bool scan_payload_value(JsonScanner& s, PayloadValue& value, std::string& decode
   }
 }
 
+// kRegistrationFields as the keys read_form_payload compares where they must stand.
+constexpr auto kRegistrationKeys =
+    json_text::compact_keys(kRegistrationFields, [](std::string_view name) { return name; });
+
 // The body as a client's form writes it, read in one forward pass: every field, in
 // kRegistrationFields' order, without white space, each a string with nothing to decode (no
 // escape, control byte or UTF-8) or a number. False for any other body, which the general
@@ -323,7 +327,7 @@ bool read_form_payload(std::string_view body, RegistrationPayload& out) {
   const char* const end = p + body.size();
   char lead = '{';
   for (std::size_t i = 0; i < kRegistrationFieldCount; ++i) {
-    p = json_text::compact_key_at(p, end, lead, kRegistrationFields[i]);
+    p = json_text::compact_key_at(p, end, lead, kRegistrationKeys[i]);
     if (p == nullptr || p == end) return false;
     lead = ',';
     PayloadValue& value = out.values[i];

@@ -284,6 +284,16 @@ constexpr std::pair<std::string_view, EventField> kEventFields[] = {
     {"isBase64Encoded", kIsBase64Encoded},
     {"Records", kRecords}};
 
+// The keys read_canonical() compares where they must stand, made when the program is compiled:
+// the event's members by EventField, requestContext's text members in kContextText's order, and
+// identity's in kIdentityText's.
+constexpr auto kFirst = [](const auto& entry) { return entry.first; };
+constexpr auto kEventKeys = json_text::compact_keys(kEventFields, kFirst);
+constexpr auto kContextKeys = json_text::compact_keys(kContextText<std::string_view>, kFirst);
+constexpr auto kIdentityKeys = json_text::compact_keys(kIdentityText<std::string_view>, kFirst);
+constexpr json_text::CompactKey kEpochKey("requestTimeEpoch");
+constexpr json_text::CompactKey kIdentityKey("identity");
+
 // The index of `key` in `names` (names.size() when absent), trying `guess` first: API Gateway
 // writes members in one fixed order, so the member after the last one found is nearly always
 // the next, and the search costs one comparison.
@@ -364,49 +374,53 @@ class FastEventReader {
     auto multi = [this](std::optional<Multi>& out) {
       return null_at() || scanned([&] { return multi_map(out); });
     };
-    if ((key_at(lead, "resource") && !optional_string(resource_)) ||
-        (key_at(lead, "path") && !optional_string(path_)) ||
-        (key_at(lead, "httpMethod") && !string_at(method_.emplace()))) {
+    if ((key_at(lead, kEventKeys[kResource]) && !optional_string(resource_)) ||
+        (key_at(lead, kEventKeys[kPath]) && !optional_string(path_)) ||
+        (key_at(lead, kEventKeys[kHttpMethod]) && !string_at(method_.emplace()))) {
       return false;
     }
     std::optional<Pairs> headers;
     std::optional<Multi> multi_value_headers;
-    if ((key_at(lead, "headers") && !pairs(headers)) ||
-        (key_at(lead, "multiValueHeaders") && !multi(multi_value_headers)) ||
-        (key_at(lead, "queryStringParameters") && !pairs(e.query_string_parameters)) ||
-        (key_at(lead, "multiValueQueryStringParameters") &&
+    if ((key_at(lead, kEventKeys[kHeaders]) && !pairs(headers)) ||
+        (key_at(lead, kEventKeys[kMultiValueHeaders]) && !multi(multi_value_headers)) ||
+        (key_at(lead, kEventKeys[kQueryStringParameters]) && !pairs(e.query_string_parameters)) ||
+        (key_at(lead, kEventKeys[kMultiValueQueryStringParameters]) &&
          !multi(e.multi_value_query_string_parameters)) ||
-        (key_at(lead, "pathParameters") && !pairs(e.path_parameters)) ||
-        (key_at(lead, "stageVariables") && !pairs(e.stage_variables))) {
+        (key_at(lead, kEventKeys[kPathParameters]) && !pairs(e.path_parameters)) ||
+        (key_at(lead, kEventKeys[kStageVariables]) && !pairs(e.stage_variables))) {
       return false;
     }
     if (headers) e.headers = std::move(*headers);
     if (multi_value_headers) e.multi_value_headers = std::move(*multi_value_headers);
-    if (key_at(lead, "requestContext") && !null_at()) {
+    if (key_at(lead, kEventKeys[kRequestContext]) && !null_at()) {
       BasicProxyRequestContext<Text>& c = e.request_context;
       constexpr auto& kText = kContextText<Text>;
       char inner = '{';
       for (std::size_t i = 0; i < kContextTextBeforeEpoch; ++i) {
-        if (key_at(inner, kText[i].first) && !text(c.*kText[i].second)) return false;
+        if (key_at(inner, kContextKeys[i]) && !text(c.*kText[i].second)) return false;
       }
-      if (key_at(inner, "requestTimeEpoch") && !null_at() &&
+      if (key_at(inner, kEpochKey) && !null_at() &&
           !scanned([&] { return s_.integer(c.request_time_epoch_ms); })) {
         return false;
       }
       for (std::size_t i = kContextTextBeforeEpoch; i < std::size(kText); ++i) {
-        if (key_at(inner, kText[i].first) && !text(c.*kText[i].second)) return false;
+        if (key_at(inner, kContextKeys[i]) && !text(c.*kText[i].second)) return false;
       }
-      if (key_at(inner, "identity") && !null_at()) {
+      if (key_at(inner, kIdentityKey) && !null_at()) {
         char field = '{';
-        for (const auto& [name, target] : kIdentityText<Text>) {
-          if (key_at(field, name) && !optional_string(c.identity.*target)) return false;
+        for (std::size_t i = 0; i < std::size(kIdentityKeys); ++i) {
+          if (key_at(field, kIdentityKeys[i]) &&
+              !optional_string(c.identity.*kIdentityText<Text>[i].second)) {
+            return false;
+          }
         }
         if (!close_at(field)) return false;
       }
       if (!close_at(inner)) return false;
     }
-    if ((key_at(lead, "body") && !optional_string(e.body)) ||
-        (key_at(lead, "isBase64Encoded") && !null_at() && !boolean_at(e.is_base64_encoded))) {
+    if ((key_at(lead, kEventKeys[kBody]) && !optional_string(e.body)) ||
+        (key_at(lead, kEventKeys[kIsBase64Encoded]) && !null_at() &&
+         !boolean_at(e.is_base64_encoded))) {
       return false;
     }
     return close_at(lead) && p_ == end_ && finish(e);
@@ -425,8 +439,8 @@ class FastEventReader {
   // read_canonical()'s steps, each at p_. A member's key where it must stand: `lead` (the '{' of
   // the object, or ',' after a member), then `"name":`; consumed with `lead` set to ',' when it
   // is there, else nothing is consumed (the member is absent, or the text is not canonical).
-  bool key_at(char& lead, std::string_view name) {
-    const char* after = json_text::compact_key_at(p_, end_, lead, name);
+  bool key_at(char& lead, const json_text::CompactKey& key) {
+    const char* after = json_text::compact_key_at(p_, end_, lead, key);
     if (after == nullptr) return false;
     p_ = after;
     lead = ',';
