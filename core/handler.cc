@@ -81,21 +81,22 @@ class JsonBody {
     return *this;
   }
   JsonBody& field_errors(JsonKey key, const std::vector<FieldError>& errors) {
+    static constexpr JsonKey kField = "field", kError = "error";
     open_field(key, 1);
     *p_++ = '[';
     for (std::size_t i = 0; i < errors.size(); ++i) {
       const FieldError& e = errors[i];
-      room(1 + 2 * kKeyBytesMax + std::string_view("field").size() +
-           std::string_view("error").size() + 4 * kQuoteBytesMax + 4 +
+      // Two commas and two braces, two keys, four quotes and the two values.
+      room(4 + key_room(kField) + key_room(kError) + 4 * kQuoteBytesMax +
            value_room(e.field.size() + e.error.size()));
       if (i != 0) *p_++ = ',';
       *p_++ = '{';
-      key_at_p("field");
+      key_at_p(kField);
       quote();
       value_at_p(e.field);
       quote();
       *p_++ = ',';
-      key_at_p("error");
+      key_at_p(kError);
       quote();
       value_at_p(e.error);
       quote();
@@ -116,9 +117,9 @@ class JsonBody {
   // Enough for the handler's answers as they are usually filled, so that they rarely grow.
   static constexpr std::size_t kInitialBytes = 512;
 
-  // A quote, `"` or (escaped) `\"`, and a key with its quotes and colon.
+  // A quote, `"` or (escaped) `\"`; a key with its quotes and colon.
   static constexpr std::size_t kQuoteBytesMax = 2;
-  static constexpr std::size_t kKeyBytesMax = 2 * kQuoteBytesMax + 1;  // plus the key's text
+  static std::size_t key_room(JsonKey key) { return key.text().size() + 2 * kQuoteBytesMax + 1; }
   std::size_t value_room(std::size_t bytes) const {
     return escaped_ ? json_escaped_twice_room(bytes) : json_escaped_room(bytes);
   }
@@ -147,7 +148,7 @@ class JsonBody {
   // Writes `text`, which room() has made room for.
   void put(std::string_view text) { p_ = json_text::copy_bytes(p_, text.data(), text.size()); }
   void open_field(JsonKey key, std::size_t value_bytes_max) {
-    room(1 + kKeyBytesMax + key.text().size() + value_bytes_max);
+    room(1 + key_room(key) + value_bytes_max);
     const char separator = p_ == out_.data() ? '{' : ',';
     *p_++ = separator;
     key_at_p(key);

@@ -91,6 +91,22 @@ TEST(ProxyResponse, ValidatedAsApiGatewayDoes) {
   EXPECT_FALSE(parse(R"("justAString")").is_ok());
 }
 
+// A body already escaped (BodyText::kEscaped) is written as it is: the same bytes as the raw
+// body escaped by serialize(), with and without multiValueHeaders (its two writers).
+TEST(ProxyResponse, AnEscapedBodyIsWrittenAsTheRawBodyWouldBe) {
+  core::ProxyResponse raw;
+  raw.headers = {{"Content-Type", "application/json"}};
+  raw.body = "{\"name\":\"a \\\"quoted\\\" name\",\"tab\":\"\t\"}\x01";
+  core::ProxyResponse escaped = raw;
+  escaped.body.clear();
+  core::append_json_escaped(escaped.body, raw.body);
+  EXPECT_EQ(core::serialize(escaped, core::BodyText::kEscaped), core::serialize(raw));
+  raw.multi_value_headers = {{"Set-Cookie", {"a=1", "b=2"}}};
+  escaped.multi_value_headers = raw.multi_value_headers;
+  EXPECT_EQ(core::serialize(escaped, core::BodyText::kEscaped), core::serialize(raw));
+  EXPECT_NE(core::serialize(escaped), core::serialize(raw));  // escaped once more
+}
+
 TEST(SqsEvent, RecordedAwsShapeParses) {
   auto parsed = core::parse_sqs_event(json::parse(R"({"Records":[{
     "messageId":"059f36b4-87a3-44ab-83d2-661975830a7d","receiptHandle":"AQEBwJnKyrHigUMZj6rYigCgxlaS3SLy0a",
