@@ -3,6 +3,8 @@
 
 #include <boost/json.hpp>
 #include <chrono>
+#include <cstring>
+#include <memory>
 
 #include "core/crypto.h"
 #include "core/encoding.h"
@@ -193,7 +195,7 @@ TEST(Encoding, FormDecoding) {
   EXPECT_EQ(error, "bad percent-escape in form field 'a'");
 }
 
-TEST(Encoding, FindSpecialAndCopyBytesAtEveryLengthAndPlace) {
+TEST(Encoding, FindSpecialCopyBytesAndSameBytesAtEveryLengthAndPlace) {
   // find_special tests whole blocks and then the tail as the end of an overlapping block; every
   // length around one and two blocks, with the special byte at every place (or none), from a
   // start inside the text, must agree with a byte-by-byte search.
@@ -221,6 +223,17 @@ TEST(Encoding, FindSpecialAndCopyBytesAtEveryLengthAndPlace) {
     char* end = core::json_text::copy_bytes(out.data() + 1, in.data(), n);
     EXPECT_EQ(end, out.data() + 1 + n);
     EXPECT_EQ(out, "#" + in + "#") << n;
+    // same_bytes compares the first and last words and the words between: a change at any
+    // place is seen, and the bytes around the n compared are not read (ASan) nor counted.
+    const std::unique_ptr<char[]> a(new char[n]), b(new char[n]);
+    std::memcpy(a.get(), in.data(), n);
+    std::memcpy(b.get(), in.data(), n);
+    EXPECT_TRUE(core::json_text::same_bytes(a.get(), b.get(), n)) << n;
+    for (std::size_t at = 0; at < n; ++at) {
+      b[at] = '#';
+      EXPECT_FALSE(core::json_text::same_bytes(a.get(), b.get(), n)) << n << " " << at;
+      b[at] = a[at];
+    }
   }
 }
 
