@@ -10,6 +10,10 @@
 //   next be served (its head's visible_at, or later while any of its messages is in flight),
 //   and fifo_groups_ready (queue_id, ready_at, head_seq) finds ready groups without scanning
 //   blocked ones. Messages of a group are read through messages_group (queue_id, group_id).
+// - first_receive_at is the first receive's time once receive_count > 0. Before that it holds
+//   sent_at, a placeholder of the same width (files written before held NULL; both mean "not
+//   received", and readers look at receive_count): the first receive then rewrites the row at
+//   its own size, which SQLite does in place instead of deleting and inserting the cell.
 #pragma once
 
 #include <cstdint>

@@ -73,7 +73,7 @@ core::Status SqsService::mark_received(std::span<const std::int64_t> seqs, core:
   // statement journal for an UPDATE of several rows, to undo it halfway.
   static constexpr std::string_view kSet =
       "UPDATE OR IGNORE sqs_messages SET visible_at = ?1, receive_count = receive_count + 1, "
-      "first_receive_at = COALESCE(first_receive_at, ?2) WHERE ";
+      "first_receive_at = CASE receive_count WHEN 0 THEN ?2 ELSE first_receive_at END WHERE ";
   const auto [lo, hi] = std::minmax_element(seqs.begin(), seqs.end());
   if (seqs.size() == 1 || seqs.size() > static_cast<std::size_t>(kMaxNumberOfMessagesMax) ||
       *hi - *lo >= kSeqSpanMax) {
@@ -207,8 +207,8 @@ core::Result<ReceiveMessageResponse> SqsService::receive_now(Queue& queue,
         }
       }
       taken.push_back(m.seq);
+      if (m.receive_count == 0) m.first_receive_at = now;
       m.receive_count += 1;
-      if (!m.first_receive_at) m.first_receive_at = now;
       m.visible_at = visible_at;
       std::string handle = make_receipt_handle(queue, m.seq, m.receive_count);
       if (attempt) received.push_back({m.seq, m.receive_count, m.visible_at, handle});

@@ -46,7 +46,7 @@ SqsService::StoredMessage read_stored_message(const Statement& s) {
   m.sent_at = s.column_int64(6);
   m.visible_at = s.column_int64(7);
   m.receive_count = s.column_int64(8);
-  if (!s.column_is_null(9)) m.first_receive_at = s.column_int64(9);
+  if (m.receive_count > 0) m.first_receive_at = s.column_int64(9);  // else a placeholder
   m.group_id = s.column_text(10);
   m.dedup_id = s.column_text(11);
   m.dlq_source_arn = s.column_text(12);

@@ -117,8 +117,8 @@ core::Result<SendMessageBatchResultEntry> SqsService::insert_message(Queue& queu
   result.message_id = ids_.next_uuid();
   auto ins = db_->prepare(
       "INSERT INTO sqs_messages(queue_id, message_id, body, attributes, md5_body, md5_attributes, "
-      "trace_header, sent_at, visible_at, group_id, dedup_id) "
-      "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+      "trace_header, sent_at, visible_at, first_receive_at, group_id, dedup_id) "
+      "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?8, ?10, ?11)");
   if (!ins.is_ok()) return ins.status();
   Statement& s = **ins;
   s.bind(1, queue.id).bind(2, std::string_view(result.message_id)).bind_blob(3, m.body);
