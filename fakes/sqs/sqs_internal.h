@@ -4,8 +4,16 @@
 // Schema notes (performance is an index question, see benchmarks/README.md):
 // - messages.seq is the rowid: send order, and the source of FIFO sequence numbers.
 // - Receive on a standard queue is one range scan of messages_visible (queue_id, visible_at),
-//   whose implicit rowid suffix orders ties by send order; expired messages are deleted first
-//   through messages_sent (queue_id, sent_at), so the scan never skips dead rows.
+//   whose implicit rowid suffix orders ties by send order; expired messages are deleted first,
+//   so the scan never skips dead rows.
+// - No index holds sent_at. Its upkeep, an index entry per send and per delete, was 3% of an
+//   ESM batch, for the retention expiry alone; and send order cannot stand in for it, since a
+//   message moved to a DLQ keeps its enqueue time, older than what the DLQ held, and a service
+//   reopening a file may find its clock behind the last send. So the expiry and the oldest
+//   enqueue time read after it scan the queue's rows through messages_visible, and
+//   Queue::sent_at_floor (read for every queue when the service opens) keeps these scans to
+//   receives that find a message past retention, which the scan then deletes. (Files written
+//   before keep their messages_sent (queue_id, sent_at) index, which serves the same queries.)
 // - FIFO keeps one fifo_groups row per group holding messages: ready_at is when the group can
 //   next be served (its head's visible_at, or later while any of its messages is in flight),
 //   and fifo_groups_ready (queue_id, ready_at, head_seq) finds ready groups without scanning
@@ -77,7 +85,6 @@ CREATE TABLE IF NOT EXISTS sqs_messages(
   dedup_id TEXT,
   dlq_source_arn TEXT);
 CREATE INDEX IF NOT EXISTS sqs_messages_visible ON sqs_messages(queue_id, visible_at);
-CREATE INDEX IF NOT EXISTS sqs_messages_sent ON sqs_messages(queue_id, sent_at);
 CREATE INDEX IF NOT EXISTS sqs_messages_group ON sqs_messages(queue_id, group_id, seq)
   WHERE group_id IS NOT NULL;
 CREATE TABLE IF NOT EXISTS sqs_fifo_groups(
@@ -128,10 +135,11 @@ struct SqsService::Queue {
   // (every waiter a send wakes, every deadline), and the answer depends only on the rows.
   std::int64_t min_visible_changes = -1;
   core::TimeUs min_visible_at = kNever;
-  // No message of the queue has sent_at below this (lowered by every insert, raised to the
-  // oldest message left when a receive's retention expiry commits): a receive whose cutoff
-  // is below it has nothing to expire and skips the DELETE.
-  core::TimeUs sent_at_floor = std::numeric_limits<core::TimeUs>::min();
+  // No message of the queue has sent_at below this (read when the service opens, kNever for a
+  // new queue, lowered by every insert, raised to the oldest message left when a receive's
+  // retention expiry commits): a receive whose cutoff is below it has nothing to expire and
+  // skips the DELETE.
+  core::TimeUs sent_at_floor = kNever;
   // At most this many messages in flight from in_flight_ceiling_at on (set from the count a
   // receive read and the messages it hid, raised by everything that hides a message; -1: not
   // known). A receive that cannot reach the cap with it skips the count.

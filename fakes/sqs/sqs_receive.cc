@@ -233,7 +233,7 @@ core::Result<std::optional<core::TimeUs>> SqsService::expire_messages(Queue& que
   for (const auto& g : groups) {
     if (auto s = refresh_group(queue.id, g); !s.is_ok()) return s;
   }
-  // The oldest message left (one seek into (queue_id, sent_at)): receives skip the expiry
+  // The oldest message left (a scan of the queue, as the DELETE): receives skip the expiry
   // until the cutoff reaches it.
   auto oldest = db_->prepare("SELECT MIN(sent_at) FROM sqs_messages WHERE queue_id = ?1");
   if (!oldest.is_ok()) return oldest.status();

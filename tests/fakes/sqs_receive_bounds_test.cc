@@ -143,6 +143,30 @@ TEST_F(SqsReceiveBounds, AMessageMovedToTheDlqStillExpiresOnItsEnqueueTime) {
   EXPECT_EQ(bodies(receive(dlq, 10)), std::vector<std::string>{"young"});
 }
 
+// The DLQ's messages out of send order: moved ones keep their enqueue time, older than what the
+// DLQ held before them. Each expiry takes exactly the messages past retention and leaves the
+// floor at the oldest of the rest, wherever it sits.
+TEST_F(SqsReceiveBounds, DlqMessagesExpireInEnqueueOrderWhateverTheirSendOrder) {
+  std::string dlq = create("dlq", {{"MessageRetentionPeriod", "60"}});
+  std::string url =
+      create("q", {{"VisibilityTimeout", "10"}, {"RedrivePolicy", redrive_to("dlq", 1)}});
+  send(url, "old");  // t0
+  executor_.advance(10 * kSecond);
+  send(url, "mid");  // t0 + 10
+  ASSERT_EQ(receive(url).size(), 2u);
+  executor_.advance(20 * kSecond);  // t0 + 30
+  send(dlq, "young");
+  ASSERT_EQ(bodies(receive(dlq, 10, 0)), std::vector<std::string>{"young"});
+  EXPECT_TRUE(receive(url).empty());  // moves "old" and "mid", after "young"
+  executor_.advance(31 * kSecond);    // t0 + 61: only "old" is past retention
+  EXPECT_EQ(bodies(receive(dlq, 10, 0)), (std::vector<std::string>{"young", "mid"}));
+  executor_.advance(10 * kSecond);  // t0 + 71: "mid" too
+  EXPECT_EQ(bodies(receive(dlq, 10, 0)), std::vector<std::string>{"young"});
+  executor_.advance(20 * kSecond);  // t0 + 91: all
+  EXPECT_TRUE(receive(dlq, 10, 0).empty());
+  EXPECT_EQ(attribute(dlq, "ApproximateNumberOfMessages"), "0");
+}
+
 // An expiry that empties the queue leaves no floor; the next send must set one.
 TEST_F(SqsReceiveBounds, ASendAfterExpiryEmptiedTheQueueStillExpires) {
   std::string url = create("q", {{"MessageRetentionPeriod", "60"}});

@@ -123,5 +123,47 @@ TEST(SqsStorage, MessageOfAnEarlierFileGetsItsFirstReceiveTime) {
   std::filesystem::remove_all(dir);
 }
 
+// The service learns each queue's oldest enqueue time when it opens a file: messages sent by an
+// earlier run expire on time, and only those past retention.
+TEST(SqsStorage, ReopenedFileExpiresMessagesOfTheEarlierRun) {
+  auto dir =
+      std::filesystem::temp_directory_path() / ("twin_sqs_reopen_" + std::to_string(getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  SqsOptions options;
+  options.database.path = (dir / "sqs.db").string();
+  ManualExecutor executor(kStartUs);
+  SeededIdSource ids(3);
+  std::string url;
+  {
+    auto opened = SqsService::open(options, executor, ids);
+    ASSERT_TRUE(opened.is_ok()) << opened.status().to_string();
+    auto queue = (*opened)->create_queue({"q", {{"MessageRetentionPeriod", "60"}}, {}});
+    ASSERT_TRUE(queue.is_ok());
+    url = queue->queue_url;
+    ASSERT_TRUE((*opened)->create_queue({"empty", {}, {}}).is_ok());
+    ASSERT_TRUE((*opened)->send_message({url, "old", {}, {}, {}, {}, {}}).is_ok());
+    executor.advance(30 * kSecond);
+    ASSERT_TRUE((*opened)->send_message({url, "young", {}, {}, {}, {}, {}}).is_ok());
+  }
+  executor.advance(31 * kSecond);  // t0 + 61: "old" is past retention, "young" is not
+  auto reopened = SqsService::open(options, executor, ids);
+  ASSERT_TRUE(reopened.is_ok()) << reopened.status().to_string();
+  ReceiveMessageRequest receive;
+  receive.queue_url = url;
+  receive.max_number_of_messages = 10;
+  receive.visibility_timeout = 0;
+  auto got = (*reopened)->receive_message(receive);
+  ASSERT_TRUE(got.is_ok()) << got.status().to_string();
+  ASSERT_EQ(got->messages.size(), 1u);
+  EXPECT_EQ(got->messages[0].body, "young");
+  executor.advance(30 * kSecond);
+  got = (*reopened)->receive_message(receive);
+  ASSERT_TRUE(got.is_ok()) << got.status().to_string();
+  EXPECT_TRUE(got->messages.empty());
+  reopened->reset();
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace twin::fakes::sqs
