@@ -42,11 +42,11 @@ inline constexpr core::DurationUs kReceiptHandleLifetime =
     kVisibilityTimeoutSecondsMax * core::kMicrosPerSecond;
 
 // A receive or a DeleteMessageBatch changes its (at most ten) rows in one statement, a rowid
-// range scan `seq BETWEEN lo AND hi` filtered by a CASE over their seqs, when the range holds
-// fewer rows than this; otherwise in one statement per row. Each statement's setup and teardown
-// cost SQLite about a fifth of changing a row, and `seq IN (...)` builds a temporary B-tree
-// that cost more than the statements it saved. Messages received together were mostly sent
-// together, so their range is short.
+// range scan `seq BETWEEN lo AND hi` filtered by a CASE over their seqs (none when they fill
+// the range), when the range holds fewer rows than this; otherwise in one statement per row. Each
+// statement's setup and teardown cost SQLite about a fifth of changing a row, and `seq IN (...)`
+// builds a temporary B-tree that cost more than the statements it saved. Messages received together
+// were mostly sent together, so their range is short.
 inline constexpr std::int64_t kSeqSpanMax = 64;
 
 // A ReceiveRequestAttemptId can repeat its receive for 5 minutes (reference 3.12).

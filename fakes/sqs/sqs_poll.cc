@@ -75,8 +75,15 @@ core::Status SqsService::mark_received(std::span<const std::int64_t> seqs, core:
       "UPDATE OR IGNORE sqs_messages SET visible_at = ?1, receive_count = receive_count + 1, "
       "first_receive_at = CASE receive_count WHEN 0 THEN ?2 ELSE first_receive_at END WHERE ";
   const auto [lo, hi] = std::minmax_element(seqs.begin(), seqs.end());
-  if (seqs.size() == 1 || seqs.size() > static_cast<std::size_t>(kMaxNumberOfMessagesMax) ||
-      *hi - *lo >= kSeqSpanMax) {
+  if (*hi - *lo + 1 == static_cast<std::int64_t>(seqs.size())) {
+    // The seqs (distinct) fill their range, as for messages sent together: the range alone
+    // picks them, without the CASE that each row of the range evaluates otherwise.
+    static const std::string kRange = std::string(kSet) + "seq BETWEEN ?3 AND ?4";
+    auto update = db_->prepare(kRange);
+    if (!update.is_ok()) return update.status();
+    return (*update)->bind(1, visible_at).bind(2, now).bind(3, *lo).bind(4, *hi).run();
+  }
+  if (seqs.size() > static_cast<std::size_t>(kMaxNumberOfMessagesMax) || *hi - *lo >= kSeqSpanMax) {
     static const std::string kOne = std::string(kSet) + "seq = ?3";
     for (std::int64_t seq : seqs) {
       auto update = db_->prepare(kOne);

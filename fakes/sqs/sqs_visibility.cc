@@ -214,27 +214,40 @@ core::Result<std::vector<SqsService::BatchDelete>> SqsService::delete_at_once(
     hi = std::max(hi, out[i].handle.seq);
   }
   if (fresh.size() < 2 || hi - lo >= kSeqSpanMax) return out;  // delete_one's way
-  static const auto kSql = [] {                                // [n - 1]: for n messages
+  // Seqs that fill their range (they are distinct) with one receive count, as for messages
+  // received together and deleted together: the range and the count pick exactly them,
+  // without the CASE that each row of the range evaluates otherwise.
+  const std::int64_t count = out[fresh[0]].handle.receive_count;
+  const bool range_only = hi - lo + 1 == static_cast<std::int64_t>(fresh.size()) &&
+                          std::all_of(fresh.begin(), fresh.end(), [&](std::size_t i) {
+                            return out[i].handle.receive_count == count;
+                          });
+  // +queue_id: not through an index on queue_id, which would scan the queue's messages.
+  static constexpr std::string_view kDelete =
+      "DELETE FROM sqs_messages WHERE seq BETWEEN ?2 AND ?3 AND +queue_id = ?1 AND "
+      "receive_count >= ";
+  static const std::string kRange = std::string(kDelete) + "?4";
+  static const auto kSql = [] {  // [n - 1]: for n messages
     std::array<std::string, kBatchEntriesMax> sql;
     std::string cases;
     for (std::size_t n = 1; n <= sql.size(); ++n) {
       cases += " WHEN ?" + std::to_string(2 * n + 2) + " THEN ?" + std::to_string(2 * n + 3);
-      // +queue_id: not through an index on queue_id, which would scan the queue's messages.
-      sql[n - 1] =
-          "DELETE FROM sqs_messages WHERE seq BETWEEN ?2 AND ?3 AND +queue_id = ?1 AND "
-          "receive_count >= CASE seq" +
-          cases + " END";
+      sql[n - 1] = std::string(kDelete) + "CASE seq" + cases + " END";
     }
     return sql;
   }();
-  auto del = db_->prepare(kSql[fresh.size() - 1]);
+  auto del = db_->prepare(range_only ? kRange : kSql[fresh.size() - 1]);
   if (!del.is_ok()) return del.status();
   (*del)->bind(1, queue.id).bind(2, lo).bind(3, hi);
-  for (std::size_t k = 0; k < fresh.size(); ++k) {
-    const ReceiptHandle& h = out[fresh[k]].handle;
-    (*del)
-        ->bind(static_cast<int>(2 * k) + 4, h.seq)
-        .bind(static_cast<int>(2 * k) + 5, h.receive_count);
+  if (range_only) {
+    (*del)->bind(4, count);
+  } else {
+    for (std::size_t k = 0; k < fresh.size(); ++k) {
+      const ReceiptHandle& h = out[fresh[k]].handle;
+      (*del)
+          ->bind(static_cast<int>(2 * k) + 4, h.seq)
+          .bind(static_cast<int>(2 * k) + 5, h.receive_count);
+    }
   }
   if (auto s = (*del)->run(); !s.is_ok()) return s;
   // All deleted: each succeeded. Otherwise delete_checked tells, entry by entry, which were
