@@ -130,9 +130,10 @@ struct SqsService::Queue {
   core::TimeUs last_modified_at = 0;
   std::optional<core::TimeUs> last_purge_at;
   // The earliest visible_at of the queue's messages (FIFO: ready_at of its groups; kNever when
-  // none), as read when the connection's total_changes() was `min_visible_changes`; -1: not
-  // read. Long polls ask whether anything is visible far more often than anything changes
-  // (every waiter a send wakes, every deadline), and the answer depends only on the rows.
+  // none), as read (or, after sends alone, lowered by note_sent) when the connection's
+  // total_changes() was `min_visible_changes`; -1: not read. Long polls ask whether anything
+  // is visible far more often than anything changes (every waiter a send wakes, every
+  // deadline), and the answer depends only on the rows.
   std::int64_t min_visible_changes = -1;
   core::TimeUs min_visible_at = kNever;
   // No message of the queue has sent_at below this (read when the service opens, kNever for a

@@ -59,6 +59,14 @@ core::Result<core::TimeUs> SqsService::min_visible_at(Queue& queue) {
   return t;
 }
 
+void SqsService::note_sent(Queue& queue, std::int64_t changes_before, core::TimeUs earliest) {
+  // Inserts only lower the minimum, to their own visible_at: no query needed. (Each batch of
+  // an ESM sends into a queue whose minimum was read just before, by the poll that waits.)
+  if (queue.fifo || queue.min_visible_changes != changes_before) return;
+  queue.min_visible_changes = db_->total_changes();
+  queue.min_visible_at = std::min(queue.min_visible_at, earliest);
+}
+
 core::Result<bool> SqsService::has_visible(Queue& queue) {
   auto t = min_visible_at(queue);
   if (!t.is_ok()) return t.status();

@@ -63,6 +63,29 @@ TEST_F(SqsReceiveBounds, LongPollWakesWhenAHiddenMessageReappears) {
   EXPECT_EQ(bodies((*answer)->messages), std::vector<std::string>{"a"});
 }
 
+// A send lowers the remembered earliest time to its messages' own, delays included, without
+// reading it again: a long poll on the empty queue wakes when the first delay ends.
+TEST_F(SqsReceiveBounds, LongPollWakesWhenTheFirstDelayedMessageOfABatchIsDue) {
+  std::string url = create("q");
+  ReceiveMessageRequest r;
+  r.queue_url = url;
+  r.wait_time_seconds = 20;
+  std::optional<core::Result<ReceiveMessageResponse>> answer;
+  sqs_->receive_message_async(r, [&](core::Result<ReceiveMessageResponse> a) { answer = a; });
+  SendMessageBatchRequest batch{url, {}};
+  batch.entries.push_back({"late", "late", 5, {}, {}, {}, {}});
+  batch.entries.push_back({"early", "early", 3, {}, {}, {}, {}});
+  auto sent = sqs_->send_message_batch(batch);
+  ASSERT_TRUE(sent.is_ok()) << sent.status().to_string();
+  ASSERT_EQ(sent->successful.size(), 2u);
+  executor_.advance(3 * kSecond - 1);
+  EXPECT_FALSE(answer.has_value());
+  executor_.advance(1);
+  ASSERT_TRUE(answer.has_value());
+  ASSERT_TRUE(answer->is_ok()) << answer->status().to_string();
+  EXPECT_EQ(bodies((*answer)->messages), std::vector<std::string>{"early"});
+}
+
 // The ceiling is exact after a count and grows with every message hidden; receives that skip
 // the count still stop at the cap, and deletes count once the ceiling reaches it.
 TEST_F(SqsReceiveBounds, ReceivesThatSkipTheCountStillStopAtTheCap) {
