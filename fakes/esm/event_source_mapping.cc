@@ -372,23 +372,26 @@ void EventSourceMapping::on_result(const std::shared_ptr<Batch>& b, lambda::Invo
 }
 
 void EventSourceMapping::delete_succeeded(const Batch& b, const std::set<std::string>& failed) {
-  sqs::DeleteMessageBatchRequest req;
+  sqs::DeleteMessageBatchRequest& req = delete_request_;
   req.queue_url = queue_url_;
-  req.entries.reserve(static_cast<std::size_t>(kDeleteEntriesMax));
+  std::size_t n = 0;  // this chunk's entries: req.entries[0, n)
   auto flush = [&] {
-    if (req.entries.empty()) return;
+    if (n == 0) return;
+    req.entries.resize(n);
     auto r = sqs_.delete_message_batch(req);
     // A failed delete leaves the message to reappear, as on AWS; it is not counted.
     if (r.is_ok()) metrics_.deletes += static_cast<std::int64_t>(r->successful.size());
-    req.entries.clear();
+    n = 0;
   };
   for (const core::SqsRecord& r : b.event->records) {
     if (failed.contains(r.message_id)) {
       ++metrics_.failures;
       continue;
     }
-    req.entries.push_back({std::to_string(req.entries.size()), r.receipt_handle});
-    if (static_cast<std::int64_t>(req.entries.size()) == kDeleteEntriesMax) flush();
+    if (req.entries.size() == n) req.entries.emplace_back();
+    req.entries[n].id = std::to_string(n);
+    req.entries[n].receipt_handle = r.receipt_handle;
+    if (static_cast<std::int64_t>(++n) == kDeleteEntriesMax) flush();
   }
   flush();
 }

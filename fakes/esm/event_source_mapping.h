@@ -176,6 +176,9 @@ class EventSourceMapping {
   std::int64_t pollers_idle_ = 0;  // waiting on a long poll with no batch started
   core::TimeUs last_scale_up_ = INT64_MIN;
   EsmMetrics metrics_;
+  // delete_succeeded's request, kept from batch to batch so that its entries' strings keep
+  // their capacity (a receipt handle is some 120 bytes, copied for every message).
+  sqs::DeleteMessageBatchRequest delete_request_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

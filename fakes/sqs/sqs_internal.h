@@ -4,12 +4,24 @@
 // Schema notes (performance is an index question, see benchmarks/README.md):
 // - messages.seq is the rowid: send order, and the source of FIFO sequence numbers.
 // - Receive on a standard queue is one range scan of messages_visible (queue_id, visible_at),
-//   whose implicit rowid suffix orders ties by send order; expired messages are deleted first
-//   through messages_sent (queue_id, sent_at), so the scan never skips dead rows.
+//   whose implicit rowid suffix orders ties by send order; expired messages are deleted first,
+//   so the scan never skips dead rows.
+// - No index holds sent_at. Its upkeep, an index entry per send and per delete, was 3% of an
+//   ESM batch, for the retention expiry alone; and send order cannot stand in for it, since a
+//   message moved to a DLQ keeps its enqueue time, older than what the DLQ held, and a service
+//   reopening a file may find its clock behind the last send. So the expiry and the oldest
+//   enqueue time read after it scan the queue's rows through messages_visible, and
+//   Queue::sent_at_floor (read for every queue when the service opens) keeps these scans to
+//   receives that find a message past retention, which the scan then deletes. (Files written
+//   before keep their messages_sent (queue_id, sent_at) index, which serves the same queries.)
 // - FIFO keeps one fifo_groups row per group holding messages: ready_at is when the group can
 //   next be served (its head's visible_at, or later while any of its messages is in flight),
 //   and fifo_groups_ready (queue_id, ready_at, head_seq) finds ready groups without scanning
 //   blocked ones. Messages of a group are read through messages_group (queue_id, group_id).
+// - first_receive_at is the first receive's time once receive_count > 0. Before that it holds
+//   sent_at, a placeholder of the same width (files written before held NULL; both mean "not
+//   received", and readers look at receive_count): the first receive then rewrites the row at
+//   its own size, which SQLite does in place instead of deleting and inserting the cell.
 #pragma once
 
 #include <cstdint>
@@ -30,11 +42,11 @@ inline constexpr core::DurationUs kReceiptHandleLifetime =
     kVisibilityTimeoutSecondsMax * core::kMicrosPerSecond;
 
 // A receive or a DeleteMessageBatch changes its (at most ten) rows in one statement, a rowid
-// range scan `seq BETWEEN lo AND hi` filtered by a CASE over their seqs, when the range holds
-// fewer rows than this; otherwise in one statement per row. Each statement's setup and teardown
-// cost SQLite about a fifth of changing a row, and `seq IN (...)` builds a temporary B-tree
-// that cost more than the statements it saved. Messages received together were mostly sent
-// together, so their range is short.
+// range scan `seq BETWEEN lo AND hi` filtered by a CASE over their seqs (none when they fill
+// the range), when the range holds fewer rows than this; otherwise in one statement per row. Each
+// statement's setup and teardown cost SQLite about a fifth of changing a row, and `seq IN (...)`
+// builds a temporary B-tree that cost more than the statements it saved. Messages received together
+// were mostly sent together, so their range is short.
 inline constexpr std::int64_t kSeqSpanMax = 64;
 
 // A ReceiveRequestAttemptId can repeat its receive for 5 minutes (reference 3.12).
@@ -73,7 +85,6 @@ CREATE TABLE IF NOT EXISTS sqs_messages(
   dedup_id TEXT,
   dlq_source_arn TEXT);
 CREATE INDEX IF NOT EXISTS sqs_messages_visible ON sqs_messages(queue_id, visible_at);
-CREATE INDEX IF NOT EXISTS sqs_messages_sent ON sqs_messages(queue_id, sent_at);
 CREATE INDEX IF NOT EXISTS sqs_messages_group ON sqs_messages(queue_id, group_id, seq)
   WHERE group_id IS NOT NULL;
 CREATE TABLE IF NOT EXISTS sqs_fifo_groups(
@@ -119,15 +130,17 @@ struct SqsService::Queue {
   core::TimeUs last_modified_at = 0;
   std::optional<core::TimeUs> last_purge_at;
   // The earliest visible_at of the queue's messages (FIFO: ready_at of its groups; kNever when
-  // none), as read when the connection's total_changes() was `min_visible_changes`; -1: not
-  // read. Long polls ask whether anything is visible far more often than anything changes
-  // (every waiter a send wakes, every deadline), and the answer depends only on the rows.
+  // none), as read (or, after sends alone, lowered by note_sent) when the connection's
+  // total_changes() was `min_visible_changes`; -1: not read. Long polls ask whether anything
+  // is visible far more often than anything changes (every waiter a send wakes, every
+  // deadline), and the answer depends only on the rows.
   std::int64_t min_visible_changes = -1;
   core::TimeUs min_visible_at = kNever;
-  // No message of the queue has sent_at below this (lowered by every insert, raised to the
-  // oldest message left when a receive's retention expiry commits): a receive whose cutoff
-  // is below it has nothing to expire and skips the DELETE.
-  core::TimeUs sent_at_floor = std::numeric_limits<core::TimeUs>::min();
+  // No message of the queue has sent_at below this (read when the service opens, kNever for a
+  // new queue, lowered by every insert, raised to the oldest message left when a receive's
+  // retention expiry commits): a receive whose cutoff is below it has nothing to expire and
+  // skips the DELETE.
+  core::TimeUs sent_at_floor = kNever;
   // At most this many messages in flight from in_flight_ceiling_at on (set from the count a
   // receive read and the messages it hid, raised by everything that hides a message; -1: not
   // known). A receive that cannot reach the cap with it skips the count.

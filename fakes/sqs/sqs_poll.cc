@@ -59,6 +59,14 @@ core::Result<core::TimeUs> SqsService::min_visible_at(Queue& queue) {
   return t;
 }
 
+void SqsService::note_sent(Queue& queue, std::int64_t changes_before, core::TimeUs earliest) {
+  // Inserts only lower the minimum, to their own visible_at: no query needed. (Each batch of
+  // an ESM sends into a queue whose minimum was read just before, by the poll that waits.)
+  if (queue.fifo || queue.min_visible_changes != changes_before) return;
+  queue.min_visible_changes = db_->total_changes();
+  queue.min_visible_at = std::min(queue.min_visible_at, earliest);
+}
+
 core::Result<bool> SqsService::has_visible(Queue& queue) {
   auto t = min_visible_at(queue);
   if (!t.is_ok()) return t.status();
@@ -73,10 +81,17 @@ core::Status SqsService::mark_received(std::span<const std::int64_t> seqs, core:
   // statement journal for an UPDATE of several rows, to undo it halfway.
   static constexpr std::string_view kSet =
       "UPDATE OR IGNORE sqs_messages SET visible_at = ?1, receive_count = receive_count + 1, "
-      "first_receive_at = COALESCE(first_receive_at, ?2) WHERE ";
+      "first_receive_at = CASE receive_count WHEN 0 THEN ?2 ELSE first_receive_at END WHERE ";
   const auto [lo, hi] = std::minmax_element(seqs.begin(), seqs.end());
-  if (seqs.size() == 1 || seqs.size() > static_cast<std::size_t>(kMaxNumberOfMessagesMax) ||
-      *hi - *lo >= kSeqSpanMax) {
+  if (*hi - *lo + 1 == static_cast<std::int64_t>(seqs.size())) {
+    // The seqs (distinct) fill their range, as for messages sent together: the range alone
+    // picks them, without the CASE that each row of the range evaluates otherwise.
+    static const std::string kRange = std::string(kSet) + "seq BETWEEN ?3 AND ?4";
+    auto update = db_->prepare(kRange);
+    if (!update.is_ok()) return update.status();
+    return (*update)->bind(1, visible_at).bind(2, now).bind(3, *lo).bind(4, *hi).run();
+  }
+  if (seqs.size() > static_cast<std::size_t>(kMaxNumberOfMessagesMax) || *hi - *lo >= kSeqSpanMax) {
     static const std::string kOne = std::string(kSet) + "seq = ?3";
     for (std::int64_t seq : seqs) {
       auto update = db_->prepare(kOne);
@@ -207,8 +222,8 @@ core::Result<ReceiveMessageResponse> SqsService::receive_now(Queue& queue,
         }
       }
       taken.push_back(m.seq);
+      if (m.receive_count == 0) m.first_receive_at = now;
       m.receive_count += 1;
-      if (!m.first_receive_at) m.first_receive_at = now;
       m.visible_at = visible_at;
       std::string handle = make_receipt_handle(queue, m.seq, m.receive_count);
       if (attempt) received.push_back({m.seq, m.receive_count, m.visible_at, handle});

@@ -110,7 +110,21 @@ core::Status SqsService::load_queues() {
     if (!*row) break;
     by_queue[(*attrs)->column_int64(0)][(*attrs)->column_text(1)] = (*attrs)->column_text(2);
   }
+  // Each queue's oldest enqueue time, in one scan of the messages (no index holds sent_at,
+  // sqs_internal.h): without it the first receive of each queue would scan its rows, inside a
+  // request, to learn that nothing has expired.
+  auto oldest = db_->prepare("SELECT queue_id, MIN(sent_at) FROM sqs_messages GROUP BY queue_id");
+  if (!oldest.is_ok()) return oldest.status();
+  std::map<std::int64_t, core::TimeUs> oldest_by_queue;
+  for (;;) {
+    auto row = (*oldest)->step();
+    if (!row.is_ok()) return row.status();
+    if (!*row) break;
+    oldest_by_queue[(*oldest)->column_int64(0)] = (*oldest)->column_int64(1);
+  }
   for (auto& [name, queue] : queues_) {
+    auto found = oldest_by_queue.find(queue->id);
+    queue->sent_at_floor = found != oldest_by_queue.end() ? found->second : kNever;
     // Stored values were validated when set; applying them again only fills the typed fields.
     // The DLQ check is skipped because the target may load after its source.
     AttributeMap stored = by_queue[queue->id];

@@ -46,7 +46,7 @@ SqsService::StoredMessage read_stored_message(const Statement& s) {
   m.sent_at = s.column_int64(6);
   m.visible_at = s.column_int64(7);
   m.receive_count = s.column_int64(8);
-  if (!s.column_is_null(9)) m.first_receive_at = s.column_int64(9);
+  if (m.receive_count > 0) m.first_receive_at = s.column_int64(9);  // else a placeholder
   m.group_id = s.column_text(10);
   m.dedup_id = s.column_text(11);
   m.dlq_source_arn = s.column_text(12);
@@ -233,7 +233,7 @@ core::Result<std::optional<core::TimeUs>> SqsService::expire_messages(Queue& que
   for (const auto& g : groups) {
     if (auto s = refresh_group(queue.id, g); !s.is_ok()) return s;
   }
-  // The oldest message left (one seek into (queue_id, sent_at)): receives skip the expiry
+  // The oldest message left (a scan of the queue, as the DELETE): receives skip the expiry
   // until the cutoff reaches it.
   auto oldest = db_->prepare("SELECT MIN(sent_at) FROM sqs_messages WHERE queue_id = ?1");
   if (!oldest.is_ok()) return oldest.status();

@@ -117,8 +117,8 @@ core::Result<SendMessageBatchResultEntry> SqsService::insert_message(Queue& queu
   result.message_id = ids_.next_uuid();
   auto ins = db_->prepare(
       "INSERT INTO sqs_messages(queue_id, message_id, body, attributes, md5_body, md5_attributes, "
-      "trace_header, sent_at, visible_at, group_id, dedup_id) "
-      "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+      "trace_header, sent_at, visible_at, first_receive_at, group_id, dedup_id) "
+      "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?8, ?10, ?11)");
   if (!ins.is_ok()) return ins.status();
   Statement& s = **ins;
   s.bind(1, queue.id).bind(2, std::string_view(result.message_id)).bind_blob(3, m.body);
@@ -153,11 +153,13 @@ core::Result<SendMessageResponse> SqsService::send_message(const SendMessageRequ
   if (!found.is_ok()) return found.status();
   auto prepared = prepare_send(**found, as_entry(request), false);
   if (!prepared.is_ok()) return prepared.status();
+  const std::int64_t changes_before = db_->total_changes();
   Transaction txn(*db_);
   if (!txn.begin_status().is_ok()) return txn.begin_status();
   auto sent = insert_message(**found, *prepared);
   if (!sent.is_ok()) return sent.status();
   if (core::Status s = txn.commit(); !s.is_ok()) return s;
+  note_sent(**found, changes_before, executor_.now() + prepared->delay_us);
   notify_waiters((*found)->id);
   return SendMessageResponse{std::move(sent->message_id), std::move(sent->md5_of_message_body),
                              std::move(sent->md5_of_message_attributes),
@@ -216,6 +218,8 @@ core::Result<SendMessageBatchResponse> SqsService::send_message_batch(
     if (queue.fifo && !e.message_group_id) return missing_parameter("MessageGroupId");
   }
   SendMessageBatchResponse response;
+  const std::int64_t changes_before = db_->total_changes();
+  core::TimeUs earliest = kNever;
   Transaction txn(*db_);
   if (!txn.begin_status().is_ok()) return txn.begin_status();
   for (const auto& e : request.entries) {
@@ -228,8 +232,10 @@ core::Result<SendMessageBatchResponse> SqsService::send_message_batch(
     auto sent = insert_message(queue, *prepared);
     if (!sent.is_ok()) return sent.status();
     response.successful.push_back(std::move(*sent));
+    earliest = std::min(earliest, executor_.now() + prepared->delay_us);
   }
   if (core::Status s = txn.commit(); !s.is_ok()) return s;
+  note_sent(queue, changes_before, earliest);
   if (!response.successful.empty()) notify_waiters(queue.id);
   return response;
 }

@@ -172,6 +172,10 @@ class SqsService {
   // The earliest visible_at of the queue's messages (FIFO: of its groups' ready_at), kNever
   // when it has none; remembered until the connection changes a row (Queue::min_visible_*).
   core::Result<core::TimeUs> min_visible_at(Queue& queue);
+  // After a commit that only inserted messages into standard `queue`, the earliest of them
+  // visible at `earliest`, with total_changes() `changes_before` when it began: keeps the
+  // remembered minimum current when it was current before.
+  void note_sent(Queue& queue, std::int64_t changes_before, core::TimeUs earliest);
   // The earlier receive with this ReceiveRequestAttemptId, again, if it may be repeated.
   core::Result<std::optional<ReceiveMessageResponse>> repeat_receive_attempt(
       Queue& queue, const ReceiveMessageRequest& request, core::TimeUs visible_at);

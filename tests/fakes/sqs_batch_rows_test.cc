@@ -108,6 +108,59 @@ TEST_F(SqsBatchRows, DeleteBatchAnswersEachEntryAsOneByOne) {
   EXPECT_EQ(left[0].body, "c");
 }
 
+// Entries whose seqs do not fill their range: the message between them stays.
+TEST_F(SqsBatchRows, DeleteBatchLeavesTheMessageBetweenItsEntries) {
+  std::string url = create("q", {{"VisibilityTimeout", "30"}});
+  for (std::string body : {"a", "b", "c"}) send(url, body);
+  auto got = receive(url, 10);
+  ASSERT_EQ(got.size(), 3u);
+  auto deleted = sqs_->delete_message_batch(
+      {url, {{"a", got[0].receipt_handle}, {"c", got[2].receipt_handle}}});
+  ASSERT_TRUE(deleted.is_ok()) << deleted.status().to_string();
+  EXPECT_EQ(deleted->successful.size(), 2u);
+  EXPECT_TRUE(deleted->failed.empty());
+  EXPECT_EQ(attribute(url, "ApproximateNumberOfMessagesNotVisible"), "1");  // b
+}
+
+// Neighbours with different receive counts: each handle is held to its own.
+TEST_F(SqsBatchRows, DeleteBatchOfNeighboursRefusesAHandleNeverIssued) {
+  std::string url = create("q", {{"VisibilityTimeout", "30"}});
+  for (std::string body : {"a", "b", "c"}) send(url, body);
+  auto got = receive(url, 10);
+  ASSERT_EQ(got.size(), 3u);
+  const std::string never_issued = with_receive_count(got[1].receipt_handle, 2);
+  auto deleted = sqs_->delete_message_batch(
+      {url, {{"a", got[0].receipt_handle}, {"b", never_issued}, {"c", got[2].receipt_handle}}});
+  ASSERT_TRUE(deleted.is_ok()) << deleted.status().to_string();
+  ASSERT_EQ(deleted->successful.size(), 2u);
+  EXPECT_EQ(deleted->successful[0].id, "a");
+  EXPECT_EQ(deleted->successful[1].id, "c");
+  ASSERT_EQ(deleted->failed.size(), 1u);
+  EXPECT_EQ(deleted->failed[0].id, "b");
+  EXPECT_EQ(deleted->failed[0].code, "ReceiptHandleIsInvalid");
+  EXPECT_EQ(attribute(url, "ApproximateNumberOfMessagesNotVisible"), "1");  // b
+}
+
+// A receive taking messages on both sides of one in flight leaves that one as it was.
+TEST_F(SqsBatchRows, ReceiveLeavesTheMessageInFlightBetweenThoseItTakes) {
+  std::string url = create("q", {{"VisibilityTimeout", "30"}});
+  for (std::string body : {"a", "b", "c"}) send(url, body);
+  auto got = receive(url, 10);  // t0: all three, b visible again at t0 + 30
+  ASSERT_EQ(got.size(), 3u);
+  executor_.advance(5 * kSecond);
+  ASSERT_TRUE(sqs_->change_message_visibility({url, got[0].receipt_handle, 0}).is_ok());
+  ASSERT_TRUE(sqs_->change_message_visibility({url, got[2].receipt_handle, 0}).is_ok());
+  auto ends = receive(url, 10);  // t0 + 5: a and c, visible again at t0 + 35
+  ASSERT_EQ(ends.size(), 2u);
+  EXPECT_EQ(ends[0].body, "a");
+  EXPECT_EQ(ends[1].body, "c");
+  executor_.advance(25 * kSecond);
+  auto middle = receive(url, 10);
+  ASSERT_EQ(middle.size(), 1u);
+  EXPECT_EQ(middle[0].body, "b");
+  EXPECT_EQ(middle[0].attributes["ApproximateReceiveCount"], "2");
+}
+
 TEST_F(SqsBatchRows, DeleteBatchOfMessagesFarApart) {
   std::string url = create("q");
   std::string other = create("other");

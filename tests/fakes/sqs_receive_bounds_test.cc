@@ -63,6 +63,29 @@ TEST_F(SqsReceiveBounds, LongPollWakesWhenAHiddenMessageReappears) {
   EXPECT_EQ(bodies((*answer)->messages), std::vector<std::string>{"a"});
 }
 
+// A send lowers the remembered earliest time to its messages' own, delays included, without
+// reading it again: a long poll on the empty queue wakes when the first delay ends.
+TEST_F(SqsReceiveBounds, LongPollWakesWhenTheFirstDelayedMessageOfABatchIsDue) {
+  std::string url = create("q");
+  ReceiveMessageRequest r;
+  r.queue_url = url;
+  r.wait_time_seconds = 20;
+  std::optional<core::Result<ReceiveMessageResponse>> answer;
+  sqs_->receive_message_async(r, [&](core::Result<ReceiveMessageResponse> a) { answer = a; });
+  SendMessageBatchRequest batch{url, {}};
+  batch.entries.push_back({"late", "late", 5, {}, {}, {}, {}});
+  batch.entries.push_back({"early", "early", 3, {}, {}, {}, {}});
+  auto sent = sqs_->send_message_batch(batch);
+  ASSERT_TRUE(sent.is_ok()) << sent.status().to_string();
+  ASSERT_EQ(sent->successful.size(), 2u);
+  executor_.advance(3 * kSecond - 1);
+  EXPECT_FALSE(answer.has_value());
+  executor_.advance(1);
+  ASSERT_TRUE(answer.has_value());
+  ASSERT_TRUE(answer->is_ok()) << answer->status().to_string();
+  EXPECT_EQ(bodies((*answer)->messages), std::vector<std::string>{"early"});
+}
+
 // The ceiling is exact after a count and grows with every message hidden; receives that skip
 // the count still stop at the cap, and deletes count once the ceiling reaches it.
 TEST_F(SqsReceiveBounds, ReceivesThatSkipTheCountStillStopAtTheCap) {
@@ -141,6 +164,30 @@ TEST_F(SqsReceiveBounds, AMessageMovedToTheDlqStillExpiresOnItsEnqueueTime) {
   EXPECT_TRUE(receive(url).empty());  // the second receive moves "old" to the DLQ
   executor_.advance(35 * kSecond);    // t0 + 65: "old" is past retention, "young" is not
   EXPECT_EQ(bodies(receive(dlq, 10)), std::vector<std::string>{"young"});
+}
+
+// The DLQ's messages out of send order: moved ones keep their enqueue time, older than what the
+// DLQ held before them. Each expiry takes exactly the messages past retention and leaves the
+// floor at the oldest of the rest, wherever it sits.
+TEST_F(SqsReceiveBounds, DlqMessagesExpireInEnqueueOrderWhateverTheirSendOrder) {
+  std::string dlq = create("dlq", {{"MessageRetentionPeriod", "60"}});
+  std::string url =
+      create("q", {{"VisibilityTimeout", "10"}, {"RedrivePolicy", redrive_to("dlq", 1)}});
+  send(url, "old");  // t0
+  executor_.advance(10 * kSecond);
+  send(url, "mid");  // t0 + 10
+  ASSERT_EQ(receive(url).size(), 2u);
+  executor_.advance(20 * kSecond);  // t0 + 30
+  send(dlq, "young");
+  ASSERT_EQ(bodies(receive(dlq, 10, 0)), std::vector<std::string>{"young"});
+  EXPECT_TRUE(receive(url).empty());  // moves "old" and "mid", after "young"
+  executor_.advance(31 * kSecond);    // t0 + 61: only "old" is past retention
+  EXPECT_EQ(bodies(receive(dlq, 10, 0)), (std::vector<std::string>{"young", "mid"}));
+  executor_.advance(10 * kSecond);  // t0 + 71: "mid" too
+  EXPECT_EQ(bodies(receive(dlq, 10, 0)), std::vector<std::string>{"young"});
+  executor_.advance(20 * kSecond);  // t0 + 91: all
+  EXPECT_TRUE(receive(dlq, 10, 0).empty());
+  EXPECT_EQ(attribute(dlq, "ApproximateNumberOfMessages"), "0");
 }
 
 // An expiry that empties the queue leaves no floor; the next send must set one.

@@ -68,5 +68,102 @@ TEST(SqsStorage, LockedDatabaseIsUnavailableAndChangesNothing) {
   std::filesystem::remove_all(dir);
 }
 
+// A file written before messages held a placeholder in first_receive_at has NULL there for
+// messages never received: their first receive still records its time, and later receives
+// keep it.
+TEST(SqsStorage, MessageOfAnEarlierFileGetsItsFirstReceiveTime) {
+  auto dir =
+      std::filesystem::temp_directory_path() / ("twin_sqs_first_" + std::to_string(getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  SqsOptions options;
+  options.database.path = (dir / "sqs.db").string();
+  ManualExecutor executor(kStartUs);
+  SeededIdSource ids(3);
+  auto opened = SqsService::open(options, executor, ids);
+  ASSERT_TRUE(opened.is_ok()) << opened.status().to_string();
+  auto queue = (*opened)->create_queue({"q", {{"VisibilityTimeout", "30"}}, {}});
+  ASSERT_TRUE(queue.is_ok());
+  const std::string url = queue->queue_url;
+  for (const char* body : {"a", "b", "c"}) {
+    ASSERT_TRUE((*opened)->send_message({url, body, {}, {}, {}, {}, {}}).is_ok());
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(options.database.path.c_str(), &db), SQLITE_OK);
+  EXPECT_EQ(sqlite3_exec(db, "UPDATE sqs_messages SET first_receive_at = NULL", nullptr, nullptr,
+                         nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  auto receive = [&](std::int64_t max) {
+    ReceiveMessageRequest r;
+    r.queue_url = url;
+    r.max_number_of_messages = max;
+    r.attribute_names = {"ApproximateFirstReceiveTimestamp", "ApproximateReceiveCount"};
+    auto got = (*opened)->receive_message(r);
+    EXPECT_TRUE(got.is_ok()) << got.status().to_string();
+    return got.is_ok() ? got->messages : std::vector<Message>{};
+  };
+  executor.advance(kSecond);
+  const std::string first = std::to_string((kStartUs + kSecond) / core::kMicrosPerMilli);
+  auto got = receive(2);  // a and b, in one UPDATE
+  ASSERT_EQ(got.size(), 2u);
+  auto one = receive(1);  // c, in the one-row UPDATE
+  ASSERT_EQ(one.size(), 1u);
+  got.push_back(one[0]);
+  executor.advance(30 * kSecond);
+  auto again = receive(10);
+  ASSERT_EQ(again.size(), 3u);
+  for (auto* list : {&got, &again}) {
+    for (auto& m : *list) {
+      EXPECT_EQ(m.attributes["ApproximateFirstReceiveTimestamp"], first) << m.body;
+      EXPECT_EQ(m.attributes["ApproximateReceiveCount"], list == &got ? "1" : "2") << m.body;
+    }
+  }
+  opened->reset();
+  std::filesystem::remove_all(dir);
+}
+
+// The service learns each queue's oldest enqueue time when it opens a file: messages sent by an
+// earlier run expire on time, and only those past retention.
+TEST(SqsStorage, ReopenedFileExpiresMessagesOfTheEarlierRun) {
+  auto dir =
+      std::filesystem::temp_directory_path() / ("twin_sqs_reopen_" + std::to_string(getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  SqsOptions options;
+  options.database.path = (dir / "sqs.db").string();
+  ManualExecutor executor(kStartUs);
+  SeededIdSource ids(3);
+  std::string url;
+  {
+    auto opened = SqsService::open(options, executor, ids);
+    ASSERT_TRUE(opened.is_ok()) << opened.status().to_string();
+    auto queue = (*opened)->create_queue({"q", {{"MessageRetentionPeriod", "60"}}, {}});
+    ASSERT_TRUE(queue.is_ok());
+    url = queue->queue_url;
+    ASSERT_TRUE((*opened)->create_queue({"empty", {}, {}}).is_ok());
+    ASSERT_TRUE((*opened)->send_message({url, "old", {}, {}, {}, {}, {}}).is_ok());
+    executor.advance(30 * kSecond);
+    ASSERT_TRUE((*opened)->send_message({url, "young", {}, {}, {}, {}, {}}).is_ok());
+  }
+  executor.advance(31 * kSecond);  // t0 + 61: "old" is past retention, "young" is not
+  auto reopened = SqsService::open(options, executor, ids);
+  ASSERT_TRUE(reopened.is_ok()) << reopened.status().to_string();
+  ReceiveMessageRequest receive;
+  receive.queue_url = url;
+  receive.max_number_of_messages = 10;
+  receive.visibility_timeout = 0;
+  auto got = (*reopened)->receive_message(receive);
+  ASSERT_TRUE(got.is_ok()) << got.status().to_string();
+  ASSERT_EQ(got->messages.size(), 1u);
+  EXPECT_EQ(got->messages[0].body, "young");
+  executor.advance(30 * kSecond);
+  got = (*reopened)->receive_message(receive);
+  ASSERT_TRUE(got.is_ok()) << got.status().to_string();
+  EXPECT_TRUE(got->messages.empty());
+  reopened->reset();
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace twin::fakes::sqs
