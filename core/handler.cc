@@ -598,14 +598,15 @@ SqsBatchResponse Handler::handle_sqs(const SqsEvent& event) {
     }
     Status status;
     try {
-      // Bodies this handler queued are read without a JSON tree; anything else goes through
-      // Boost.JSON, which names what is wrong.
+      // Bodies this handler queued are read without a JSON tree, into the kept message;
+      // anything else goes through Boost.JSON, which names what is wrong.
       const TimeUs now = ports_.clock.now();
-      InboundMessage fast;
-      Result<InboundMessage> m = read_queued_message_fast(record.body, now, fast)
-                                     ? Result<InboundMessage>(std::move(fast))
-                                     : parse_queued_message(record.body, now);
-      status = m.is_ok() ? process_message(*m, request_id) : m.status();
+      if (read_queued_message_fast(record.body, now, inbound_)) {
+        status = process_message(inbound_, request_id);
+      } else {
+        Result<InboundMessage> m = parse_queued_message(record.body, now);
+        status = m.is_ok() ? process_message(*m, request_id) : m.status();
+      }
     } catch (const std::exception& e) {
       status = internal_error(e.what());
     }

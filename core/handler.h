@@ -88,6 +88,8 @@ class Handler {
   BodyText body_form_ = BodyText::kRaw;
   // The id of the request being handled, kept for its capacity.
   std::string request_id_;
+  // The queued message of the SQS record being processed, kept for its strings' capacity.
+  InboundMessage inbound_;
   // The natural key of the registration being looked up, kept for its capacity.
   std::string natural_key_;
   // The parser's own working stack, kept across calls so it is not allocated per event.
