@@ -69,11 +69,17 @@ void base64_encode_into(std::string& out, std::string_view bytes) {
 }
 
 std::optional<std::string> base64_decode(std::string_view text) {
+  // Written through a pointer into a presized string, then trimmed by the padding.
+  std::string out(base64_decoded_room(text.size()), '\0');
+  const std::optional<std::size_t> n = base64_decode_to(out.data(), text);
+  if (!n) return std::nullopt;
+  out.resize(*n);
+  return out;
+}
+
+std::optional<std::size_t> base64_decode_to(char* const out, std::string_view text) {
   if (text.size() % 4 != 0) return std::nullopt;
-  // Written through a pointer into a presized string (receipt handles are decoded on every
-  // delete), then trimmed by the padding.
-  std::string out(text.size() / 4 * 3, '\0');
-  char* o = out.data();
+  char* o = out;
   // Every quantum but the last holds four letters of the alphabet: one test of the four
   // looked-up values (any -1 is negative) instead of one per letter and per padding rule.
   std::size_t i = 0;
@@ -112,8 +118,7 @@ std::optional<std::string> base64_decode(std::string_view text) {
     if (pad < 2) *o++ = static_cast<char>(n >> 8 & 0xFF);
     if (pad < 1) *o++ = static_cast<char>(n & 0xFF);
   }
-  out.resize(static_cast<std::size_t>(o - out.data()));
-  return out;
+  return static_cast<std::size_t>(o - out);
 }
 
 std::optional<std::string> form_decode(std::string_view text) {

@@ -23,6 +23,11 @@ void base64_encode_into(std::string& out, std::string_view bytes);
 // Strict decoder: the standard alphabet, length a multiple of 4, padding only at the end,
 // unused bits zero. nullopt on anything else.
 std::optional<std::string> base64_decode(std::string_view text);
+// The same into `out`, which has room for base64_decoded_room(text.size()) bytes: the number
+// of bytes written, nullopt as above. For short texts decoded often (receipt handles), into a
+// buffer on the stack.
+constexpr std::size_t base64_decoded_room(std::size_t text_bytes) { return text_bytes / 4 * 3; }
+std::optional<std::size_t> base64_decode_to(char* out, std::string_view text);
 
 // Percent-decoding for application/x-www-form-urlencoded ('+' is a space). nullopt when a '%'
 // is not followed by two hex digits.

@@ -13,6 +13,9 @@ namespace twin::fakes::sqs {
 namespace {
 
 constexpr int kHandleFields = 5;  // queue id, seq, receive count, issued at, uuid
+// A handle before base64: its four numbers, each with its colon, and the uuid.
+constexpr std::size_t kHandleNumbersBytesMax = 4 * 21;
+constexpr std::size_t kHandleBytesMax = kHandleNumbersBytesMax + core::IdSource::kUuidChars;
 
 core::Status invalid_handle(std::string_view text) {
   return sqs_error(kReceiptHandleIsInvalid, "The input receipt handle \"" + std::string(text) +
@@ -41,11 +44,10 @@ std::string SqsService::make_receipt_handle(const Queue& queue, std::int64_t seq
                                             std::int64_t receive_count) {
   // "<queue id>:<seq>:<receive count>:<issued at>:<uuid>", the numbers written into one buffer:
   // every received message gets a handle, and string concatenation was a tenth of a receive.
-  constexpr std::size_t kNumbersBytesMax = 4 * 21;  // four int64 and their colons
-  char text[kNumbersBytesMax + core::IdSource::kUuidChars];
+  char text[kHandleBytesMax];
   char* p = text;
   for (std::int64_t field : {queue.id, seq, receive_count, executor_.now()}) {
-    p = std::to_chars(p, text + kNumbersBytesMax, field).ptr;
+    p = std::to_chars(p, text + kHandleNumbersBytesMax, field).ptr;
     *p++ = ':';
   }
   ids_.write_uuid(p);  // in place: a uuid string of its own was a tenth of the handle's cost
@@ -56,10 +58,14 @@ std::string SqsService::make_receipt_handle(const Queue& queue, std::int64_t seq
 core::Result<SqsService::ReceiptHandle> SqsService::parse_receipt_handle(const Queue& queue,
                                                                          std::string_view text) {
   if (text.empty()) return missing_parameter("ReceiptHandle");
-  auto decoded = core::base64_decode(text);
-  if (!decoded) return invalid_handle(text);
+  // Decoded on the stack: every delete parses its handles, and none this service issues is
+  // longer than kHandleBytesMax.
+  char decoded[kHandleBytesMax];
+  if (core::base64_decoded_room(text.size()) > kHandleBytesMax) return invalid_handle(text);
+  const std::optional<std::size_t> size = core::base64_decode_to(decoded, text);
+  if (!size) return invalid_handle(text);
   std::int64_t fields[kHandleFields - 1] = {};
-  std::string_view rest = *decoded;
+  std::string_view rest(decoded, *size);
   for (auto& field : fields) {
     std::size_t colon = rest.find(':');
     if (colon == std::string_view::npos) return invalid_handle(text);

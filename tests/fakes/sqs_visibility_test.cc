@@ -1,5 +1,6 @@
 // ReceiveMessage, visibility timeouts, receipt handles, DeleteMessage(Batch),
 // ChangeMessageVisibility(Batch), delays and retention (reference 3.7-3.10).
+#include "core/encoding.h"
 #include "tests/fakes/sqs_fixture.h"
 
 namespace twin::fakes::sqs {
@@ -129,6 +130,11 @@ TEST_F(SqsVisibility, DeleteRules) {
   EXPECT_EQ(garbage.message(),
             "The input receipt handle \"garbage\" is not a valid receipt handle.");
   EXPECT_AWS_ERROR(sqs_->delete_message({url, ""}), kMissingParameter, 400);
+  // A handle's text decoded is at most 120 bytes (four numbers with their colons, a uuid): a
+  // longer one is refused before it is decoded, as a text not of that shape is after.
+  const std::string too_long = "1:1:1:" + std::string(100, '9') + ":" + std::string(36, 'a');
+  EXPECT_AWS_ERROR(sqs_->delete_message({url, core::base64_encode(too_long)}),
+                   kReceiptHandleIsInvalid, 400);
   std::string other = create("other");
   EXPECT_AWS_ERROR(sqs_->delete_message({other, first[0].receipt_handle}), kReceiptHandleIsInvalid,
                    400);
