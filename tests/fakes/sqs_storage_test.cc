@@ -26,12 +26,27 @@ class WriteLock {
   sqlite3* db_ = nullptr;
 };
 
+// SqsOptions on a database file of its own, in a fresh directory that is removed at the end
+// of the test: declared before the service, it outlives it.
+class ScratchDatabase {
+ public:
+  explicit ScratchDatabase(const std::string& name)
+      : dir_(std::filesystem::temp_directory_path() / (name + "_" + std::to_string(getpid()))) {
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    options_.database.path = (dir_ / "sqs.db").string();
+  }
+  ~ScratchDatabase() { std::filesystem::remove_all(dir_); }
+  const SqsOptions& options() const { return options_; }
+
+ private:
+  std::filesystem::path dir_;
+  SqsOptions options_;
+};
+
 TEST(SqsStorage, LockedDatabaseIsUnavailableAndChangesNothing) {
-  auto dir = std::filesystem::temp_directory_path() / ("twin_sqs_lock_" + std::to_string(getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  SqsOptions options;
-  options.database.path = (dir / "sqs.db").string();
+  const ScratchDatabase scratch("twin_sqs_lock");
+  const SqsOptions& options = scratch.options();
   ManualExecutor executor(kStartUs);
   SeededIdSource ids(3);
   auto opened = SqsService::open(options, executor, ids);
@@ -64,20 +79,14 @@ TEST(SqsStorage, LockedDatabaseIsUnavailableAndChangesNothing) {
   auto counts = sqs.get_queue_attributes({url, {"ApproximateNumberOfMessagesNotVisible"}});
   ASSERT_TRUE(counts.is_ok());
   EXPECT_EQ(counts->attributes["ApproximateNumberOfMessagesNotVisible"], "1");
-  opened->reset();
-  std::filesystem::remove_all(dir);
 }
 
 // A file written before messages held a placeholder in first_receive_at has NULL there for
 // messages never received: their first receive still records its time, and later receives
 // keep it.
 TEST(SqsStorage, MessageOfAnEarlierFileGetsItsFirstReceiveTime) {
-  auto dir =
-      std::filesystem::temp_directory_path() / ("twin_sqs_first_" + std::to_string(getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  SqsOptions options;
-  options.database.path = (dir / "sqs.db").string();
+  const ScratchDatabase scratch("twin_sqs_first");
+  const SqsOptions& options = scratch.options();
   ManualExecutor executor(kStartUs);
   SeededIdSource ids(3);
   auto opened = SqsService::open(options, executor, ids);
@@ -119,19 +128,13 @@ TEST(SqsStorage, MessageOfAnEarlierFileGetsItsFirstReceiveTime) {
       EXPECT_EQ(m.attributes["ApproximateReceiveCount"], list == &got ? "1" : "2") << m.body;
     }
   }
-  opened->reset();
-  std::filesystem::remove_all(dir);
 }
 
 // The service learns each queue's oldest enqueue time when it opens a file: messages sent by an
 // earlier run expire on time, and only those past retention.
 TEST(SqsStorage, ReopenedFileExpiresMessagesOfTheEarlierRun) {
-  auto dir =
-      std::filesystem::temp_directory_path() / ("twin_sqs_reopen_" + std::to_string(getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  SqsOptions options;
-  options.database.path = (dir / "sqs.db").string();
+  const ScratchDatabase scratch("twin_sqs_reopen");
+  const SqsOptions& options = scratch.options();
   ManualExecutor executor(kStartUs);
   SeededIdSource ids(3);
   std::string url;
@@ -161,8 +164,6 @@ TEST(SqsStorage, ReopenedFileExpiresMessagesOfTheEarlierRun) {
   got = (*reopened)->receive_message(receive);
   ASSERT_TRUE(got.is_ok()) << got.status().to_string();
   EXPECT_TRUE(got->messages.empty());
-  reopened->reset();
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
