@@ -100,11 +100,7 @@ core::SqsRecord to_record(sqs::Message&& m, const std::string& arn, const std::s
   r.message_id = std::move(m.message_id);
   r.receipt_handle = std::move(m.receipt_handle);
   r.body = std::move(m.body);
-  r.attributes.reserve(m.attributes.size());
-  while (!m.attributes.empty()) {  // name order, as the map iterates
-    auto node = m.attributes.extract(m.attributes.begin());
-    r.attributes.emplace_back(std::move(node.key()), std::move(node.mapped()));
-  }
+  r.attributes = std::move(m.attributes);  // the same list, in name order
   for (auto& [name, v] : m.message_attributes) {
     core::SqsMessageAttribute a;
     a.name = name;
@@ -120,16 +116,13 @@ core::SqsRecord to_record(sqs::Message&& m, const std::string& arn, const std::s
   return r;
 }
 
-const std::string* group_of(const core::SqsRecord& r) {
-  for (const auto& [name, value] : r.attributes) {
+// The group of a received message or of its record (the same attribute list).
+template <typename Item>
+const std::string* group_of(const Item& item) {
+  for (const auto& [name, value] : item.attributes) {
     if (name == "MessageGroupId") return &value;
   }
   return nullptr;
-}
-
-const std::string* group_of(const sqs::Message& m) {
-  const auto group = m.attributes.find("MessageGroupId");
-  return group != m.attributes.end() ? &group->second : nullptr;
 }
 
 template <typename Item>

@@ -2,6 +2,7 @@
 // (reference 3.7, 3.10, 3.11, 3.12).
 #include <algorithm>
 #include <charconv>
+#include <iterator>
 #include <set>
 
 #include "fakes/sqs/sqs_errors.h"
@@ -23,6 +24,9 @@ constexpr std::string_view kSystemAttributeNames[] = {"All",
                                                       "DeadLetterQueueSourceArn"};
 
 std::string millis(core::TimeUs t) { return std::to_string(t / core::kMicrosPerMilli); }
+
+// Every name above but "All".
+constexpr std::size_t kSystemAttributesMax = std::size(kSystemAttributeNames) - 1;
 
 bool wants(const ReceiveMessageRequest& r, std::string_view name) {
   for (const auto* list : {&r.attribute_names, &r.message_system_attribute_names}) {
@@ -325,6 +329,13 @@ core::Result<bool> SqsService::move_to_dead_letter_queue(Queue& queue, const Sto
   return true;
 }
 
+std::optional<std::string_view> Message::attribute(std::string_view name) const {
+  for (const auto& [n, value] : attributes) {
+    if (n == name) return value;
+  }
+  return std::nullopt;
+}
+
 Message SqsService::make_message(const Queue& queue, StoredMessage&& m,
                                  const ReceiveMessageRequest& r, std::string handle) {
   Message out{std::move(m.message_id),
@@ -334,10 +345,10 @@ Message SqsService::make_message(const Queue& queue, StoredMessage&& m,
               {},
               std::nullopt,
               {}};
-  // In name order, each appended at the map's end: the same map as inserting in any order,
-  // without the comparisons (a received message gets four of these or more).
+  // Appended in name order (SystemAttributes).
+  out.attributes.reserve(kSystemAttributesMax);
   auto put = [&](std::string_view name, std::string&& value) {
-    if (wants(r, name)) out.attributes.emplace_hint(out.attributes.end(), name, std::move(value));
+    if (wants(r, name)) out.attributes.emplace_back(name, std::move(value));
   };
   if (!m.trace_header.empty()) put("AWSTraceHeader", std::move(m.trace_header));
   put("ApproximateFirstReceiveTimestamp", millis(m.first_receive_at.value_or(m.sent_at)));

@@ -5,8 +5,9 @@
 // Conventions: a required string left empty counts as missing (AWS's query protocol treats an
 // empty value the same way) and is reported as MissingParameter; optional numbers are
 // std::optional and carry int64 so that an out-of-range value reaches validation intact.
-// Binary values hold raw bytes (the JSON front decodes base64). Maps are std::map, so every
-// output is in name order.
+// Binary values hold raw bytes (the JSON front decodes base64). Maps are std::map, and a
+// received message's system attributes a list kept in name order, so every output is in name
+// order.
 //
 // Values only; no threading concerns.
 #pragma once
@@ -15,6 +16,8 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/ports/clock.h"
@@ -57,6 +60,11 @@ struct MessageAttributeValue {
 };
 using MessageAttributeMap = std::map<std::string, MessageAttributeValue, std::less<>>;
 using AttributeMap = std::map<std::string, std::string, std::less<>>;
+// A received message's system attributes (ApproximateReceiveCount, SentTimestamp, ...), at most
+// nine, in name order: a list, not a map, because a receive writes four or more per message in
+// that order anyway and the event source mapping moves the list into the Lambda event's record
+// (core::SqsRecord::attributes, the same type) as it is.
+using SystemAttributes = std::vector<std::pair<std::string, std::string>>;
 
 struct BatchResultErrorEntry {
   std::string id;
@@ -180,9 +188,12 @@ struct Message {
   std::string receipt_handle;
   std::string md5_of_body;
   std::string body;
-  AttributeMap attributes;  // system attributes asked for
+  SystemAttributes attributes;  // system attributes asked for, in name order
   std::optional<std::string> md5_of_message_attributes;
   MessageAttributeMap message_attributes;  // user attributes asked for
+
+  // The system attribute `name`, if the message has it.
+  std::optional<std::string_view> attribute(std::string_view name) const;
 };
 struct ReceiveMessageResponse {
   std::vector<Message> messages;  // empty: the JSON front omits "Messages"

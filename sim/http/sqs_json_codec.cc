@@ -135,7 +135,8 @@ void put_if(json::object& o, std::string_view key, const std::optional<std::stri
   if (value) o[key] = *value;
 }
 
-json::object attributes_json(const sqs::AttributeMap& attributes) {
+template <typename NameValues>  // sqs::AttributeMap or sqs::SystemAttributes
+json::object attributes_json(const NameValues& attributes) {
   json::object o;
   for (const auto& [name, value] : attributes) o[name] = value;
   return o;

@@ -241,7 +241,7 @@ TEST(EsmFifoGroups, TheRestOfAFailedGroupIsAddedInBatchOrder) {
   expect_rest_of_groups_added_in_batch_order([](std::string id, std::optional<std::string> group) {
     sqs::Message m;
     m.message_id = std::move(id);
-    if (group) m.attributes["MessageGroupId"] = *group;
+    if (group) m.attributes.emplace_back("MessageGroupId", *group);
     return m;
   });
 }

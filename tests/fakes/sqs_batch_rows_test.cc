@@ -158,7 +158,7 @@ TEST_F(SqsBatchRows, ReceiveLeavesTheMessageInFlightBetweenThoseItTakes) {
   auto middle = receive(url, 10);
   ASSERT_EQ(middle.size(), 1u);
   EXPECT_EQ(middle[0].body, "b");
-  EXPECT_EQ(middle[0].attributes["ApproximateReceiveCount"], "2");
+  EXPECT_EQ(middle[0].attribute("ApproximateReceiveCount"), "2");
 }
 
 TEST_F(SqsBatchRows, DeleteBatchOfMessagesFarApart) {
@@ -218,8 +218,8 @@ TEST_F(SqsBatchRows, ReceiveHidesAndCountsTheMessagesItReturns) {
   ASSERT_EQ(again.size(), 3u);
   for (std::size_t i = 0; i < again.size(); ++i) {
     EXPECT_EQ(again[i].body, got[i].body);
-    EXPECT_EQ(again[i].attributes["ApproximateReceiveCount"], "2");
-    EXPECT_EQ(again[i].attributes["ApproximateFirstReceiveTimestamp"],
+    EXPECT_EQ(again[i].attribute("ApproximateReceiveCount"), "2");
+    EXPECT_EQ(again[i].attribute("ApproximateFirstReceiveTimestamp"),
               std::to_string((kStartUs + kSecond) / core::kMicrosPerMilli));
   }
 }
@@ -265,9 +265,9 @@ TEST_F(SqsBatchRows, ReceiveOfMessagesFarApartHidesEach) {
   executor_.advance(30 * kSecond);
   auto again = receive(url, 10);
   ASSERT_EQ(again.size(), 3u);
-  for (auto& m : again) EXPECT_EQ(m.attributes["ApproximateReceiveCount"], "2");
-  EXPECT_EQ(again[0].attributes["ApproximateFirstReceiveTimestamp"],
-            got[0].attributes["SentTimestamp"]);
+  for (auto& m : again) EXPECT_EQ(m.attribute("ApproximateReceiveCount"), "2");
+  EXPECT_EQ(again[0].attribute("ApproximateFirstReceiveTimestamp"),
+            got[0].attribute("SentTimestamp"));
 }
 
 }  // namespace

@@ -21,7 +21,7 @@ TEST_F(SqsDlq, ReceiveThatWouldExceedMaxReceiveCountMovesTheMessage) {
   ASSERT_TRUE(sent.is_ok());
   auto first = receive(url);
   ASSERT_EQ(first.size(), 1u);
-  EXPECT_EQ(first[0].attributes["ApproximateReceiveCount"], "1");
+  EXPECT_EQ(first[0].attribute("ApproximateReceiveCount"), "1");
   executor_.advance(kSecond);
   EXPECT_TRUE(receive(url).empty());  // moved instead of returned
   auto moved = receive(dlq);
@@ -29,11 +29,10 @@ TEST_F(SqsDlq, ReceiveThatWouldExceedMaxReceiveCountMovesTheMessage) {
   EXPECT_EQ(moved[0].message_id, sent->message_id);
   EXPECT_EQ(moved[0].body, "poison");
   EXPECT_EQ(moved[0].md5_of_message_attributes, "a45daa70926828a2f0a1db3418e6feb4");
-  EXPECT_EQ(moved[0].attributes["ApproximateReceiveCount"], "2");
-  EXPECT_EQ(moved[0].attributes["AWSTraceHeader"], "Root=1-abc");
-  EXPECT_EQ(moved[0].attributes["DeadLetterQueueSourceArn"],
-            "arn:aws:sqs:us-east-1:000000000000:q");
-  EXPECT_EQ(moved[0].attributes["SentTimestamp"], "1767225600000");
+  EXPECT_EQ(moved[0].attribute("ApproximateReceiveCount"), "2");
+  EXPECT_EQ(moved[0].attribute("AWSTraceHeader"), "Root=1-abc");
+  EXPECT_EQ(moved[0].attribute("DeadLetterQueueSourceArn"), "arn:aws:sqs:us-east-1:000000000000:q");
+  EXPECT_EQ(moved[0].attribute("SentTimestamp"), "1767225600000");
 }
 
 TEST_F(SqsDlq, MovedMessageKeepsEnqueueTimeForRetention) {
@@ -113,6 +112,36 @@ TEST_F(SqsFifo, DeduplicatesForFiveMinutesByIdOrBodyHash) {
   EXPECT_EQ(attribute(url, "ApproximateNumberOfMessages"), "1");
 }
 
+// A message that has every system attribute lists them all, once each, in name order (the
+// order the JSON front writes and the SQS event's records keep).
+TEST_F(SqsFifo, AllNineSystemAttributesComeInNameOrder) {
+  std::string dlq = create("dlq.fifo", {{"FifoQueue", "true"}});
+  std::string url = create("q.fifo", {{"FifoQueue", "true"},
+                                      {"VisibilityTimeout", "1"},
+                                      {"RedrivePolicy", redrive_to("dlq.fifo", 1)}});
+  SendMessageRequest r{url, "x", {}, {}, {}, {}, {}};
+  r.message_group_id = "g";
+  r.message_deduplication_id = "d";
+  r.message_system_attributes = {{"AWSTraceHeader", {"String", "Root=1-abc", std::nullopt}}};
+  ASSERT_TRUE(sqs_->send_message(r).is_ok());
+  ASSERT_EQ(receive(url).size(), 1u);
+  executor_.advance(kSecond);
+  EXPECT_TRUE(receive(url).empty());  // moved to the DLQ
+  auto moved = receive(dlq);
+  ASSERT_EQ(moved.size(), 1u);
+  std::vector<std::string> names;
+  for (const auto& [name, value] : moved[0].attributes) names.push_back(name);
+  EXPECT_EQ(names, (std::vector<std::string>{"AWSTraceHeader", "ApproximateFirstReceiveTimestamp",
+                                             "ApproximateReceiveCount", "DeadLetterQueueSourceArn",
+                                             "MessageDeduplicationId", "MessageGroupId", "SenderId",
+                                             "SentTimestamp", "SequenceNumber"}));
+  EXPECT_EQ(moved[0].attribute("MessageGroupId"), "g");
+  EXPECT_EQ(moved[0].attribute("MessageDeduplicationId"), "d");
+  EXPECT_EQ(moved[0].attribute("DeadLetterQueueSourceArn"),
+            "arn:aws:sqs:us-east-1:000000000000:q.fifo");
+  EXPECT_EQ(moved[0].attribute("NoSuchAttribute"), std::nullopt);
+}
+
 TEST_F(SqsFifo, OrderWithinGroupAndInFlightGroupBlocks) {
   std::string url = fifo_queue(*this, true);
   std::vector<std::string> seqs;
@@ -126,8 +155,8 @@ TEST_F(SqsFifo, OrderWithinGroupAndInFlightGroupBlocks) {
   ASSERT_EQ(first.size(), 2u);
   EXPECT_EQ(first[0].body, "a0");
   EXPECT_EQ(first[1].body, "a1");
-  EXPECT_EQ(first[0].attributes["MessageGroupId"], "A");
-  EXPECT_EQ(first[0].attributes["SequenceNumber"], seqs[0]);
+  EXPECT_EQ(first[0].attribute("MessageGroupId"), "A");
+  EXPECT_EQ(first[0].attribute("SequenceNumber"), seqs[0]);
   // Group A is in flight: only B comes out, in order.
   auto second = receive(url, 10);
   ASSERT_EQ(second.size(), 2u);
@@ -157,7 +186,7 @@ TEST_F(SqsFifo, VisibilityExpiryRedeliversInOrderAndExpiredHandleIsRefused) {
   auto again = receive(url, 10);
   ASSERT_EQ(again.size(), 2u);
   EXPECT_EQ(again[0].body, "m0");
-  EXPECT_EQ(again[0].attributes["ApproximateReceiveCount"], "2");
+  EXPECT_EQ(again[0].attribute("ApproximateReceiveCount"), "2");
   EXPECT_EQ(again[1].body, "m1");
 }
 

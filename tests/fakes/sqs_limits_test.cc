@@ -82,7 +82,7 @@ TEST_F(SqsReceiveAttempt, RetryReturnsTheSameMessagesAndHandlesAndRestartsVisibi
   for (std::size_t i = 0; i < 2; ++i) {
     EXPECT_EQ(again->messages[i].message_id, first->messages[i].message_id);
     EXPECT_EQ(again->messages[i].receipt_handle, first->messages[i].receipt_handle);
-    EXPECT_EQ(again->messages[i].attributes["ApproximateReceiveCount"], "1");  // same receive
+    EXPECT_EQ(again->messages[i].attribute("ApproximateReceiveCount"), "1");  // same receive
   }
   // The timeout started again at the retry: still hidden 29 s after it, back 30 s after it.
   executor_.advance(29 * kSecond);
@@ -90,7 +90,7 @@ TEST_F(SqsReceiveAttempt, RetryReturnsTheSameMessagesAndHandlesAndRestartsVisibi
   executor_.advance(kSecond);
   auto later = receive(url);
   ASSERT_EQ(later.size(), 2u);  // visible again: an ordinary new receive
-  EXPECT_EQ(later[0].attributes["ApproximateReceiveCount"], "2");
+  EXPECT_EQ(later[0].attribute("ApproximateReceiveCount"), "2");
 }
 
 TEST_F(SqsReceiveAttempt, ChangedMessagesOrAnExpiredIdMakeANewReceive) {

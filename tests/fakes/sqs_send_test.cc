@@ -34,7 +34,7 @@ TEST_F(SqsSend, ReturnsIdsAndDigests) {
   EXPECT_FALSE(plain.md5_of_message_system_attributes.has_value());
   auto got = receive(url);
   ASSERT_EQ(got.size(), 2u);
-  EXPECT_EQ(got[0].attributes["AWSTraceHeader"],
+  EXPECT_EQ(got[0].attribute("AWSTraceHeader"),
             "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1");
   EXPECT_EQ(got[0].md5_of_message_attributes, "a45daa70926828a2f0a1db3418e6feb4");
 }

@@ -75,7 +75,7 @@ TEST(SqsStorage, LockedDatabaseIsUnavailableAndChangesNothing) {
   ASSERT_TRUE(got.is_ok()) << got.status().to_string();
   ASSERT_EQ(got->messages.size(), 1u);
   EXPECT_EQ(got->messages[0].body, "kept");
-  EXPECT_EQ(got->messages[0].attributes["ApproximateReceiveCount"], "1");
+  EXPECT_EQ(got->messages[0].attribute("ApproximateReceiveCount"), "1");
   auto counts = sqs.get_queue_attributes({url, {"ApproximateNumberOfMessagesNotVisible"}});
   ASSERT_TRUE(counts.is_ok());
   EXPECT_EQ(counts->attributes["ApproximateNumberOfMessagesNotVisible"], "1");
@@ -124,8 +124,8 @@ TEST(SqsStorage, MessageOfAnEarlierFileGetsItsFirstReceiveTime) {
   ASSERT_EQ(again.size(), 3u);
   for (auto* list : {&got, &again}) {
     for (auto& m : *list) {
-      EXPECT_EQ(m.attributes["ApproximateFirstReceiveTimestamp"], first) << m.body;
-      EXPECT_EQ(m.attributes["ApproximateReceiveCount"], list == &got ? "1" : "2") << m.body;
+      EXPECT_EQ(m.attribute("ApproximateFirstReceiveTimestamp"), first) << m.body;
+      EXPECT_EQ(m.attribute("ApproximateReceiveCount"), list == &got ? "1" : "2") << m.body;
     }
   }
 }

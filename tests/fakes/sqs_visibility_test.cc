@@ -52,16 +52,16 @@ TEST_F(SqsVisibility, ReceiveReturnsSystemAttributesAsked) {
   const Message& m = got->messages[0];
   EXPECT_EQ(m.body, "hello");
   EXPECT_EQ(m.md5_of_body, "5d41402abc4b2a76b9719d911017c592");
-  AttributeMap expected{{"ApproximateReceiveCount", "1"}, {"SentTimestamp", "1767225600000"}};
+  SystemAttributes expected{{"ApproximateReceiveCount", "1"}, {"SentTimestamp", "1767225600000"}};
   EXPECT_EQ(m.attributes, expected);
   EXPECT_TRUE(m.message_attributes.empty());
   EXPECT_FALSE(m.md5_of_message_attributes.has_value());
   executor_.advance(30 * kSecond);
   auto again = receive(url);
   ASSERT_EQ(again.size(), 1u);
-  EXPECT_EQ(again[0].attributes["ApproximateReceiveCount"], "2");
-  EXPECT_EQ(again[0].attributes["ApproximateFirstReceiveTimestamp"], "1767225602000");
-  EXPECT_EQ(again[0].attributes["SenderId"], "AIDAIENQZJOLO23YVJ4VO");
+  EXPECT_EQ(again[0].attribute("ApproximateReceiveCount"), "2");
+  EXPECT_EQ(again[0].attribute("ApproximateFirstReceiveTimestamp"), "1767225602000");
+  EXPECT_EQ(again[0].attribute("SenderId"), "AIDAIENQZJOLO23YVJ4VO");
   EXPECT_NE(again[0].receipt_handle, m.receipt_handle);  // new handle every receive
 }
 
