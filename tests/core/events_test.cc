@@ -143,6 +143,33 @@ TEST(Encoding, Base64IsStrict) {
   EXPECT_FALSE(core::base64_decode("aGVs!G8="));  // outside the alphabet
 }
 
+// Texts of 0 to 300 bytes (the longest holds every byte value), against an encoder that takes
+// the bits six at a time; and back.
+TEST(Encoding, Base64MatchesABitwiseEncoderAndReadsBack) {
+  constexpr std::string_view kAlphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  auto reference = [&](std::string_view bytes) {
+    std::string out;
+    std::uint32_t bits = 0;
+    int count = 0;
+    for (unsigned char c : bytes) {
+      bits = bits << 8 | c;
+      count += 8;
+      while (count >= 6) out += kAlphabet[bits >> (count -= 6) & 63];
+    }
+    if (count > 0) out += kAlphabet[bits << (6 - count) & 63];
+    while (out.size() % 4 != 0) out += '=';
+    return out;
+  };
+  std::string bytes;
+  for (std::size_t n = 0; n <= 300; ++n) {
+    const std::string encoded = core::base64_encode(bytes);
+    ASSERT_EQ(encoded, reference(bytes)) << n << " bytes";
+    ASSERT_EQ(core::base64_decode(encoded).value_or("?"), bytes) << n << " bytes";
+    bytes += static_cast<char>((n * 97 + 13) % 256);
+  }
+}
+
 // Every length of every byte value round-trips, and one letter outside the alphabet, or a
 // padding '=' before the last quantum, is refused wherever it stands: the quanta before the
 // last are decoded four letters at once and must refuse what the letter-by-letter loop does.
